@@ -1,0 +1,83 @@
+"""Input checks shared by the whole library.
+
+Every public function checks what it is given on entry and raises ``ValueError`` naming what it
+expected and what it received, so that a student's mistake is reported where it was made.
+"""
+import numbers
+
+import numpy as np
+
+
+def as_2d_array(x, name="x", n_features=None, dtype=None, allow_nonfinite=False):
+    """Return ``x`` as a 2-D floating array of shape ``(batch, features)``.
+
+    Raises ``ValueError`` if ``x`` is not 2-D, has the wrong number of columns, is empty, or
+    holds NaN/inf values.
+    """
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "fiub":
+        raise ValueError(f"{name} must be numeric; got an array of dtype {arr.dtype}")
+    if arr.ndim != 2:
+        expected = f"(batch, {n_features})" if n_features is not None else "(batch, features)"
+        raise ValueError(f"{name} must have shape {expected}; got an array of shape {arr.shape}")
+    if n_features is not None and arr.shape[1] != n_features:
+        raise ValueError(
+            f"{name} must have shape (batch, {n_features}); got an array of shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one row; got shape {arr.shape}")
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    elif arr.dtype.kind != "f":
+        arr = arr.astype(np.float64)
+    if not allow_nonfinite and not np.isfinite(arr).all():
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} must be finite; got {bad} NaN/inf value(s)")
+    return arr
+
+
+def check_same_shape(a, b, name_a="a", name_b="y"):
+    """Raise ``ValueError`` unless ``a`` and ``b`` have the same shape."""
+    if np.shape(a) != np.shape(b):
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape; got {np.shape(a)} and {np.shape(b)}")
+
+
+def check_unit_interval(x, name="y", what="Bernoulli targets"):
+    """Raise ``ValueError`` unless every value of ``x`` lies in [0, 1]."""
+    x = np.asarray(x)
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if lo < 0.0 or hi > 1.0:
+        raise ValueError(
+            f"{name}: {what} must lie in [0, 1]; got values in [{lo:.4g}, {hi:.4g}]")
+
+
+def check_positive(value, name, integer=False):
+    """Raise ``ValueError`` unless ``value`` is a positive (integer, if asked) number."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind) or not value > 0 \
+            or not np.isfinite(value):
+        expected = "a positive integer" if integer else "a positive finite number"
+        raise ValueError(f"{name} must be {expected}; got {value!r}")
+    return value
+
+
+def check_fraction(value, name, closed_right=True):
+    """Raise ``ValueError`` unless ``value`` lies in [0, 1] (or [0, 1) if not ``closed_right``)."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and 0.0 <= value and (
+        value <= 1.0 if closed_right else value < 1.0)
+    if not ok:
+        interval = "[0, 1]" if closed_right else "[0, 1)"
+        raise ValueError(f"{name} must lie in {interval}; got {value!r}")
+    return float(value)
+
+
+def make_rng(seed_or_rng=None):
+    """Return a ``numpy.random.Generator``: pass one through, or build one from a seed.
+
+    ``None`` gives seed 0, so that the library is reproducible by default.
+    """
+    if isinstance(seed_or_rng, np.random.Generator):
+        return seed_or_rng
+    if seed_or_rng is None:
+        seed_or_rng = 0
+    return np.random.default_rng(seed_or_rng)

@@ -1,0 +1,48 @@
+"""The Adam update (Kingma & Ba 2015) as a numba kernel and its NumPy twin.
+
+For a parameter ``p`` with gradient ``g``, moments ``m``, ``v`` and step number ``t`` (from 1):
+
+    m <- beta1 m + (1 - beta1) g
+    v <- beta2 v + (1 - beta2) g^2
+    p <- p - lr_t m / (sqrt(v) + eps_t),   lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t),
+                                           eps_t = eps sqrt(1 - beta2^t)
+
+which equals the paper's  p - lr m_hat / (sqrt(v_hat) + eps)  with the bias corrections folded
+into two scalars. All arrays are updated in place; they must be 1-D views of the same length
+(pass ``arr.reshape(-1)`` of a contiguous array). The twin allocates temporaries for each line;
+the kernel does the three lines in one pass over memory.
+"""
+import numpy as np
+
+from scratchae.kernels import Kernel
+
+__all__ = ["adam_update"]
+
+
+def _adam_update_twin(p, g, m, v, lr, beta1, beta2, eps, t):
+    """Adam step in place on 1-D arrays p, m, v given gradient g (plain NumPy)."""
+    c2 = np.sqrt(1.0 - beta2 ** t)
+    lr_t = lr * c2 / (1.0 - beta1 ** t)
+    eps_t = eps * c2
+    m *= beta1
+    m += (1.0 - beta1) * g
+    v *= beta2
+    v += (1.0 - beta2) * g * g
+    p -= lr_t * m / (np.sqrt(v) + eps_t)
+
+
+def _adam_update_loops(p, g, m, v, lr, beta1, beta2, eps, t):
+    c2 = np.sqrt(1.0 - beta2 ** t)
+    lr_t = lr * c2 / (1.0 - beta1 ** t)
+    eps_t = eps * c2
+    for i in range(p.shape[0]):
+        gi = g[i]
+        mi = beta1 * m[i] + (1.0 - beta1) * gi
+        vi = beta2 * v[i] + (1.0 - beta2) * gi * gi
+        m[i] = mi
+        v[i] = vi
+        p[i] -= lr_t * mi / (np.sqrt(vi) + eps_t)
+
+
+_adam_update_twin.__name__ = "adam_update"
+adam_update = Kernel(_adam_update_twin, _adam_update_loops)
