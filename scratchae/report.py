@@ -1,0 +1,90 @@
+"""One output shape for reproductions and benchmarks (DESIGN.md).
+
+``Report(name)`` collects rows ``{"metric", "ours", "reference", "source", "unit"}``, prints them as a
+table and writes ``DIR/NAME.json``:
+
+    {"name": ..., "rows": [...], "params": {...}, "seconds": ..., "machine": {...}}
+"""
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+__all__ = ["Report", "machine_info"]
+
+
+def machine_info():
+    """Cores, CPU, Python, NumPy and the BLAS NumPy runs on (as far as NumPy reports it)."""
+    import numpy as np
+
+    info = {"platform": platform.platform(), "python": platform.python_version(),
+            "cpu_count": os.cpu_count(), "numpy": np.__version__,
+            "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")}
+    try:
+        cfg = np.show_config(mode="dicts")
+        blas = cfg.get("Build Dependencies", {}).get("blas", {})
+        info["blas"] = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
+    except Exception:  # older NumPy: no dict mode
+        info["blas"] = "unknown"
+    try:
+        from threadpoolctl import threadpool_info
+        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        if pools:
+            info["blas_threads"] = pools[0].get("num_threads")
+            info["blas_kernel"] = pools[0].get("architecture")
+    except Exception:
+        pass
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return info
+
+
+class Report:
+    """Rows of ours-vs-reference numbers for one reproduction or benchmark."""
+
+    def __init__(self, name, params=None):
+        self.name = name
+        self.rows = []
+        self.params = dict(params or {})
+        self._t0 = time.perf_counter()
+
+    def add(self, metric, ours, reference=None, source="", unit=""):
+        self.rows.append({"metric": metric, "ours": None if ours is None else float(ours),
+                          "reference": None if reference is None else float(reference),
+                          "source": source, "unit": unit})
+
+    def to_dict(self):
+        return {"name": self.name, "rows": self.rows, "params": self.params,
+                "seconds": round(time.perf_counter() - self._t0, 3), "machine": machine_info()}
+
+    def table(self):
+        def fmt(v):
+            if v is None:
+                return "-"
+            return f"{v:.4g}" if isinstance(v, float) else str(v)
+        header = ("metric", "ours", "reference", "unit", "source")
+        body = [(r["metric"], fmt(r["ours"]), fmt(r["reference"]), r["unit"], r["source"])
+                for r in self.rows]
+        widths = [max(len(str(x)) for x in col) for col in zip(header, *body)]
+        line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+        out = [line(header), line("-" * w for w in widths)] + [line(r) for r in body]
+        return "\n".join(out)
+
+    def write(self, out_dir):
+        """Print the table and write ``out_dir/NAME.json``; returns the path."""
+        data = self.to_dict()
+        print(f"\n{self.name}  ({data['seconds']:.1f} s)")
+        print(self.table())
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{self.name}.json"
+        path.write_text(json.dumps(data, indent=2))
+        print(f"[json] {path}")
+        return path
