@@ -43,6 +43,13 @@ def _check(a, y):
     return a, y
 
 
+def _check_probabilities(a):
+    """A Bernoulli/categorical mean must be a probability: refuse, rather than clip, anything
+    outside [0, 1] (it means the output activation is wrong, e.g. tanh or identity)."""
+    check_unit_interval(a, "a", "probabilities predicted by the network (use a sigmoid/softmax "
+                                "output, or the from-logits form)")
+
+
 class Loss:
     """Base class: C = mean over the batch of the per-example negative log-likelihood."""
 
@@ -132,6 +139,7 @@ class BernoulliNLL(Loss):
     def per_example(self, a, y):
         a, y = _check(a, y)
         self._check_targets(y)
+        _check_probabilities(a)
         eps = _eps(a.dtype)
         a = np.clip(a, eps, 1.0 - eps)
         return -np.sum(y * np.log(a) + (1.0 - y) * np.log1p(-a), axis=1)
@@ -139,6 +147,7 @@ class BernoulliNLL(Loss):
     def grad(self, a, y):
         a, y = _check(a, y)
         self._check_targets(y)
+        _check_probabilities(a)
         eps = _eps(a.dtype)
         a = np.clip(a, eps, 1.0 - eps)
         return (a - y) / (a * (1.0 - a)) / a.shape[0]
@@ -183,12 +192,14 @@ class CategoricalNLL(Loss):
         y = self._targets(a, y)
         a, y = _check(a, y)
         self._check_targets(y)
+        _check_probabilities(a)
         return -np.sum(y * np.log(np.clip(a, _eps(a.dtype), 1.0)), axis=1)
 
     def grad(self, a, y):
         y = self._targets(a, y)
         a, y = _check(a, y)
         self._check_targets(y)
+        _check_probabilities(a)
         return -y / np.clip(a, _eps(a.dtype), 1.0) / a.shape[0]
 
     def delta(self, z, a, y, activation):
