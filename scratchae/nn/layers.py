@@ -68,6 +68,10 @@ class Dense:
     def forward(self, a_prev):
         """a = sigma(a_prev @ W.T + b).  (batch, n_in) -> (batch, n_out); caches a_prev and z."""
         a_prev = as_2d_array(a_prev, "a_prev", n_features=self.n_in, dtype=self.dtype)
+        return self.forward_unchecked(a_prev)
+
+    def forward_unchecked(self, a_prev):
+        """``forward`` without the entry checks, for a network that has checked its input once."""
         self.a_prev = a_prev
         self.z = self.pre_activation(a_prev)
         self.a = self.activation.f(self.z)

@@ -71,7 +71,7 @@ class Network:
         """a^L for a batch ``x`` (batch, sizes[0]) -> (batch, sizes[-1]); caches every z and a."""
         a = as_2d_array(x, "x", n_features=self.layers[0].n_in, dtype=self.dtype)
         for layer in self.layers:
-            a = layer.forward(a)
+            a = layer.forward_unchecked(a)
         return a
 
     __call__ = forward
