@@ -32,12 +32,16 @@ class Kernel:
         It must have the same signature and return the same thing as ``twin``.
     parallel : bool
         Compile with ``parallel=True`` (use ``numba.prange`` inside ``loops``).
+    example : callable or None
+        Returns a small tuple of arguments; ``scratchae bench import`` uses it to time the first
+        call (compile, or load from numba's cache).
     """
 
-    def __init__(self, twin, loops, parallel=False):
+    def __init__(self, twin, loops, parallel=False, example=None):
         self.twin = twin
         self.loops = loops
         self.parallel = parallel
+        self.example = example
         self._jit = None
         self.__name__ = twin.__name__
         self.__doc__ = twin.__doc__

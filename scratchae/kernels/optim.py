@@ -45,4 +45,9 @@ def _adam_update_loops(p, g, m, v, lr, beta1, beta2, eps, t):
 
 
 _adam_update_twin.__name__ = "adam_update"
-adam_update = Kernel(_adam_update_twin, _adam_update_loops)
+def _example():
+    p, g, m, v = (np.zeros(8, np.float32) for _ in range(4))
+    return p, g, m, v, 1e-3, 0.9, 0.999, 1e-8, 1.0
+
+
+adam_update = Kernel(_adam_update_twin, _adam_update_loops, example=_example)
