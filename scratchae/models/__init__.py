@@ -2,3 +2,18 @@
 from scratchae.models.base import Model, save_npz_atomic
 
 __all__ = ["Model", "save_npz_atomic"]
+
+# --- autoencoders (issue 4) ---
+from scratchae.models.autoencoder import Autoencoder, tied_gradient
+from scratchae.models.contractive import (ContractiveAutoencoder, StochasticContractiveAutoencoder,
+                                          average_jacobian_norm, contraction_stats,
+                                          jacobian_frobenius_norms, jacobian_penalty,
+                                          saturated_fraction)
+from scratchae.models.denoising import DenoisingAutoencoder
+from scratchae.models.rbm import RBM
+from scratchae.models.stacked import StackedAutoencoder
+
+__all__ += ["Autoencoder", "tied_gradient", "DenoisingAutoencoder",
+            "StochasticContractiveAutoencoder", "ContractiveAutoencoder", "jacobian_penalty",
+            "jacobian_frobenius_norms", "average_jacobian_norm", "saturated_fraction",
+            "contraction_stats", "StackedAutoencoder", "RBM"]
