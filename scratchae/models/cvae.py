@@ -1,0 +1,417 @@
+"""Conditional VAE and the semi-supervised M2 model (Kingma, Rezende, Mohamed & Welling 2014;
+slides, part 04, "Conditional VAE").
+
+:class:`CVAE` -- "CVAE (M2): supervised version". The label y (one-hot) is given to both networks:
+
+    q(z | x, y) = N(mu(x, y), diag sigma^2(x, y)),   p(x | y, z) = Bernoulli(sigmoid(g(z, y)))
+    -ELBO(x, y) = -E_q[log p(x | y, z)] + KL(q(z | x, y) || N(0, I))       (a bound on -log p(x|y))
+
+Because y carries the digit's identity, z is left to carry its *style*: fixing z and varying y
+draws one handwriting in every class (analogies); encoding a real digit with its own label and
+decoding with others transfers its style (slides, "Analogies").
+
+:class:`M2` -- the semi-supervised version. A classifier q(y|x) = Categorical(softmax(c(x))) is
+added, and with p(y) uniform over K classes (slides' ELBO with log p(y)):
+
+    labelled   L(x, y) = -E_q(z|x,y)[log p(x|y,z)] + KL(q(z|x,y) || p(z)) - log p(y)
+    unlabelled U(x)    = sum_y q(y|x) L(x, y) - H(q(y|x))        (y marginalised over K classes)
+    loss = mean_labelled L(x, y) + alpha mean_labelled [-log q(y|x)] + mean_unlabelled U(x)
+
+Gradients, by hand (``vae_math``): the VAE parts of U are those of L weighted by q(y|x) per
+class; the classifier gets, for an unlabelled x,
+
+    dU/dc = pi (.) (L - E_pi[L])  -  dH/dc,    dH/dc = -pi (.) (log pi + H),   pi = softmax(c)
+
+(:func:`~scratchae.models.vae_math.expectation_grad`, :func:`~scratchae.models.vae_math.
+categorical_entropy_grad`), and for a labelled x the cross-entropy's alpha (pi - onehot(y)).
+"""
+import numpy as np
+
+from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae.models.vae import VAE
+from scratchae.models.vae_math import (
+    categorical_entropy, categorical_entropy_grad, expectation_grad, log_softmax,
+)
+from scratchae.nn import optimizers as optimizers_module
+from scratchae.nn.losses import one_hot
+from scratchae.nn.network import Network
+from scratchae.nn.training import apply_step, fit_loop
+
+__all__ = ["CVAE", "M2"]
+
+
+def _optimizer_for(model, optimizer, lr, weight_decay):
+    """The model's optimizer, kept across calls to ``fit`` unless its kind or lr changes (as in
+    :meth:`Model.fit`)."""
+    opt = getattr(model, "_optimizer", None)
+    if opt is None or not isinstance(optimizer, str) or \
+            type(opt).__name__.lower() != optimizer.lower() or opt.lr != lr:
+        opt = optimizers_module.get(optimizer, lr=lr, weight_decay=weight_decay)
+        model._optimizer = opt
+    return opt
+
+
+class CVAE(VAE):
+    """Conditional VAE: q(z|x, y) and p(x|y, z), with y one-hot concatenated to both inputs.
+
+    Parameters as :class:`~scratchae.models.vae.VAE`, plus ``n_classes`` (K). The encoder is
+    (D + K) -> hidden -> 2J, the decoder (J + K) -> hidden -> D. Every method that sees data takes
+    the integer labels ``y`` (n,) beside ``x`` (n, D).
+    """
+
+    def __init__(self, layer_sizes=(784, 500, 2), n_classes=10, activation="relu",
+                 likelihood="bernoulli", seed=0, dtype=np.float32, n_samples=1,
+                 decoder_sizes=None, gaussian_variance=1.0, init=None):
+        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) \
+                or n_classes < 2:
+            raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
+        self.n_classes = int(n_classes)
+        self.n_conditions = self.n_classes
+        super().__init__(layer_sizes=layer_sizes, activation=activation, likelihood=likelihood,
+                         seed=seed, dtype=dtype, n_samples=n_samples, decoder_sizes=decoder_sizes,
+                         gaussian_variance=gaussian_variance, init=init)
+
+    def get_config(self):
+        config = super().get_config()
+        config["n_classes"] = self.n_classes
+        return config
+
+    # ------------------------------------------------------------------------ labels
+    def _one_hot(self, y, n, name="y"):
+        """Integer labels (n,) -> one-hot (n, K) in the model's dtype, checked."""
+        y = np.asarray(y)
+        if y.ndim == 0:
+            y = np.full(n, int(y))
+        if y.ndim != 1 or y.shape[0] != n:
+            raise ValueError(f"{name} must be integer labels of shape ({n},); got shape {y.shape}")
+        if y.dtype.kind not in "iu":
+            if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
+                y = y.astype(np.int64)
+            else:
+                raise ValueError(f"{name} must hold integer labels; got dtype {y.dtype}")
+        if n and (y.min() < 0 or y.max() >= self.n_classes):
+            raise ValueError(f"{name} must lie in [0, {self.n_classes}); got values in "
+                             f"[{y.min()}, {y.max()}]")
+        return one_hot(y.astype(np.int64), self.n_classes, dtype=self.dtype)
+
+    # ---------------------------------------------------------------------- training
+    def loss_and_grads(self, x, y, rng=None, eps=None):
+        """Mean -ELBO(x, y) over the batch and its gradients. ``y`` integer labels (M,).
+        Returns ``({"loss", "recon", "kl"}, grads)``; ``eps`` (M, L, J) freezes the noise."""
+        x = self.check_input(x)
+        return self._loss_and_grads_onehot(x, self._one_hot(y, x.shape[0]), rng, eps)
+
+    def _loss_and_grads_onehot(self, x, c, rng, eps):
+        rng = make_rng(self.seed + 1 if rng is None else rng)
+        M = x.shape[0]
+        eps = self._draw_eps(rng, M) if eps is None else self._check_eps(eps, M)
+        recon, kl, cache = self._forward_terms(x, c, eps, need_grad=True)
+        grads = self._backward_terms(cache, 1.0 / M)
+        r, k = float(np.mean(recon)), float(np.mean(kl))
+        return {"loss": r + k, "recon": r, "kl": k}, grads
+
+    def fit(self, x, y, epochs=10, batch_size=128, optimizer="adam", lr=1e-3,
+            validation_data=None, progress="auto", seed=None, weight_decay=0.0, callback=None,
+            binarize=None):
+        """Train on labelled data ``(x, y)``; as :meth:`VAE.fit` (``validation_data=(x, y)``)."""
+        if binarize not in (None, "dynamic"):
+            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
+        if binarize == "dynamic" and self.likelihood != "bernoulli":
+            raise ValueError("dynamic binarisation needs likelihood='bernoulli'")
+        x = self.check_input(x)
+        c = self._one_hot(y, x.shape[0])
+        validate = None
+        if validation_data is not None:
+            xv, yv = validation_data
+            xv = self.check_input(xv, "validation_data x")
+            cv = self._one_hot(yv, xv.shape[0], "validation_data y")
+            validate = lambda: self._evaluate_onehot(xv, cv)          # noqa: E731
+        opt = _optimizer_for(self, optimizer, lr, weight_decay)
+        rng = make_rng(self.seed + 1 if seed is None else seed)
+        params = self.params()
+
+        def step(idx):
+            xb = x[idx]
+            if binarize == "dynamic":
+                xb = self._binarize(xb, rng)
+            metrics, grads = self._loss_and_grads_onehot(xb, c[idx], rng, None)
+            apply_step(opt, params, grads, metrics["loss"])
+            return metrics
+
+        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
+                           progress=progress, desc=type(self).__name__, callback=callback)
+        self.history_ = history
+        return history
+
+    def _evaluate_onehot(self, x, c, rng=None, batch_size=1000):
+        recon, kl = self._terms(x, c, rng, None, batch_size)
+        r, k = float(np.mean(recon)), float(np.mean(kl))
+        return {"loss": r + k, "recon": r, "kl": k}
+
+    def evaluate(self, x, y, rng=None, batch_size=1000):
+        """Mean -ELBO(x, y), reconstruction and KL on held-out labelled data (z sampled)."""
+        x = self.check_input(x)
+        return self._evaluate_onehot(x, self._one_hot(y, x.shape[0]), rng, batch_size)
+
+    # --------------------------------------------------------------------- inference
+    def elbo(self, x, y, n_samples=None, rng=None, batch_size=1000, return_terms=False):
+        """ELBO of log p(x | y) per example, z sampled from q(z|x, y).  (n, D), (n,) -> (n,)."""
+        x = self.check_input(x)
+        n_samples = self.n_samples if n_samples is None else check_positive(
+            n_samples, "n_samples", integer=True)
+        recon, kl = self._terms(x, self._one_hot(y, x.shape[0]), rng, n_samples, batch_size)
+        elbo = -(recon + kl)
+        return (elbo, recon, kl) if return_terms else elbo
+
+    def log_likelihood(self, x, y, n_samples=1000, rng=None, batch_size=20000):
+        """log p(x | y) per example by importance sampling with q(z|x, y) (the IWAE estimator)."""
+        x = self.check_input(x)
+        return self._iwae(x, self._one_hot(y, x.shape[0]), n_samples, rng, batch_size)
+
+    def encode(self, x, y, return_log_var=False):
+        """mu(x, y) (n, J), and log sigma^2(x, y) with ``return_log_var``."""
+        x = self.check_input(x)
+        h = self.encoder.forward(self._with_condition(x, self._one_hot(y, x.shape[0])))
+        J = self.latent_dim
+        mu, log_var = h[:, :J].copy(), h[:, J:].copy()
+        return (mu, log_var) if return_log_var else mu
+
+    def decode(self, z, y):
+        """Mean of p(x | y, z).  ``z`` (n, J), ``y`` labels (n,) or one label -> (n, D)."""
+        z = self._check_codes(z)
+        return self._means(self._decoder_output(z, self._one_hot(y, z.shape[0])))
+
+    def reconstruct(self, x, y):
+        """decode(encode(x, y), y)."""
+        return self.decode(self.encode(x, y), y)
+
+    def sample(self, n, y=None, rng=None, return_codes=False):
+        """n examples of the classes ``y`` (labels (n,) or one label; default: uniform random
+        labels), z ~ N(0, I). Returns the means of p(x|y, z) (n, D) (and z, y)."""
+        check_positive(n, "n", integer=True)
+        rng = make_rng(self.seed + 4 if rng is None else rng)
+        z = rng.standard_normal((n, self.latent_dim), dtype=self.dtype)
+        y = rng.integers(0, self.n_classes, n) if y is None else np.broadcast_to(np.asarray(y), (n,))
+        x = self.decode(z, y)
+        return (x, z, np.asarray(y)) if return_codes else x
+
+    def analogies(self, z, labels=None):
+        """Fix the style z, vary the label (slides, "Analogies"): every code decoded with every
+        label. ``z`` (m, J) -> images (m, len(labels), D); row i is one handwriting."""
+        z = self._check_codes(z)
+        labels = np.arange(self.n_classes) if labels is None else np.asarray(labels)
+        m, k = z.shape[0], labels.shape[0]
+        images = self.decode(np.repeat(z, k, axis=0), np.tile(labels, m))
+        return images.reshape(m, k, -1)
+
+    def style_transfer(self, x, y, labels=None):
+        """Encode real digits with their own labels, z = mu(x, y), and decode that style with
+        every label in ``labels`` (default all): (n, D), (n,) -> (n, len(labels), D)."""
+        return self.analogies(self.encode(x, y), labels)
+
+
+class M2(CVAE):
+    """Semi-supervised M2 (Kingma et al. 2014): a CVAE plus a classifier q(y|x).
+
+    Parameters as :class:`CVAE`, plus ``classifier_sizes`` (default: ``layer_sizes`` with the
+    code width replaced by K, so 784 -> 500 -> 10) and ``alpha``, the weight of the labelled
+    cross-entropy. ``alpha=None`` lets :meth:`fit` use Kingma et al.'s 0.1 N scaled to our
+    per-batch means: 0.1 * (n_labelled + n_unlabelled) / n_labelled. Defaults follow the paper's
+    M2 for MNIST: one hidden layer of 500 softplus units and J = 50.
+    """
+
+    def __init__(self, layer_sizes=(784, 500, 50), n_classes=10, activation="softplus",
+                 likelihood="bernoulli", seed=0, dtype=np.float32, n_samples=1,
+                 decoder_sizes=None, classifier_sizes=None, alpha=None, gaussian_variance=1.0,
+                 init=None):
+        super().__init__(layer_sizes=layer_sizes, n_classes=n_classes, activation=activation,
+                         likelihood=likelihood, seed=seed, dtype=dtype, n_samples=n_samples,
+                         decoder_sizes=decoder_sizes, gaussian_variance=gaussian_variance,
+                         init=init)
+        if classifier_sizes is None:
+            classifier_sizes = list(self.layer_sizes[:-1]) + [self.n_classes]
+        classifier_sizes = [int(s) for s in classifier_sizes]
+        if classifier_sizes[0] != self.n_inputs or classifier_sizes[-1] != self.n_classes:
+            raise ValueError(f"classifier_sizes must run from {self.n_inputs} to {self.n_classes}; "
+                             f"got {classifier_sizes}")
+        if alpha is not None:
+            check_positive(alpha, "alpha")
+            alpha = float(alpha)
+        self.alpha = alpha
+        self.classifier_sizes = classifier_sizes
+        self.classifier = Network.from_sizes(classifier_sizes, activation=activation,
+                                             output_activation="identity",
+                                             rng=make_rng(self.seed + 1000), dtype=self.dtype,
+                                             init=init)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(classifier_sizes=list(self.classifier_sizes), alpha=self.alpha)
+        return config
+
+    def params(self):
+        out = super().params()
+        out.update({f"classifier.{k}": v for k, v in self.classifier.params().items()})
+        return out
+
+    # ---------------------------------------------------------------------- the loss
+    def _resolve_alpha(self, alpha):
+        if alpha is not None:
+            return float(alpha)
+        if self.alpha is not None:
+            return self.alpha
+        return float(getattr(self, "alpha_", 1.0))
+
+    def loss_and_grads(self, x_labelled, y_labelled, x_unlabelled, rng=None, eps_labelled=None,
+                       eps_unlabelled=None, alpha=None):
+        """The M2 loss on a labelled batch (M_l examples) and an unlabelled batch (M_u), and its
+        gradients for every parameter (names as in :meth:`params`).
+
+        Either batch may be ``None`` (but not both). ``eps_labelled`` (M_l, L, J) and
+        ``eps_unlabelled`` (M_u * K, L, J) -- row i*K + k for example i paired with class k --
+        freeze the noise for gradient checks. ``alpha`` defaults to the model's (see the class).
+        Returns ``({"loss", "labelled", "unlabelled", "classification", "entropy"}, grads)``.
+        """
+        xl = None if x_labelled is None else self.check_input(x_labelled, "x_labelled")
+        cl = None if xl is None else self._one_hot(y_labelled, xl.shape[0], "y_labelled")
+        xu = None if x_unlabelled is None else self.check_input(x_unlabelled, "x_unlabelled")
+        return self._m2_loss_and_grads(xl, cl, xu, make_rng(self.seed + 1 if rng is None else rng),
+                                       eps_labelled, eps_unlabelled, self._resolve_alpha(alpha))
+
+    def _m2_loss_and_grads(self, xl, cl, xu, rng, eps_l, eps_u, alpha):
+        if xl is None and xu is None:
+            raise ValueError("give a labelled batch, an unlabelled batch, or both")
+        K, log_k = self.n_classes, float(np.log(self.n_classes))
+        Ml = 0 if xl is None else xl.shape[0]
+        Mu = 0 if xu is None else xu.shape[0]
+        # every (x, y) pair whose ELBO we need: labelled pairs, then each unlabelled x with each y
+        xs, cs, eps = [], [], []
+        if Ml:
+            xs.append(xl)
+            cs.append(cl)
+            eps.append(self._draw_eps(rng, Ml) if eps_l is None else self._check_eps(eps_l, Ml))
+        if Mu:
+            xs.append(np.repeat(xu, K, axis=0))
+            cs.append(np.tile(np.eye(K, dtype=self.dtype), (Mu, 1)))
+            eps.append(self._draw_eps(rng, Mu * K) if eps_u is None
+                       else self._check_eps(eps_u, Mu * K))
+        if len(eps) == 2 and eps[0].shape[1] != eps[1].shape[1]:
+            raise ValueError("eps_labelled and eps_unlabelled must use the same number of samples")
+        x_all = xs[0] if len(xs) == 1 else np.concatenate(xs)
+        c_all = cs[0] if len(cs) == 1 else np.concatenate(cs)
+        eps_all = eps[0] if len(eps) == 1 else np.concatenate(eps)
+        recon, kl, cache = self._forward_terms(x_all, c_all, eps_all, need_grad=True)
+        elbo_loss = recon + kl + log_k                        # L(x, y), with -log p(y) = log K
+
+        # classifier on every distinct x: labelled rows first, then unlabelled
+        x_cls = xl if not Mu else (xu if not Ml else np.concatenate([xl, xu]))
+        logits = self.classifier.forward(x_cls)
+        delta_cls = np.zeros_like(logits)
+        weights = np.empty(x_all.shape[0], dtype=self.dtype)
+        metrics = {"labelled": 0.0, "unlabelled": 0.0, "classification": 0.0, "entropy": 0.0}
+        loss = 0.0
+        if Ml:
+            L_l = elbo_loss[:Ml]
+            log_pi_l = log_softmax(logits[:Ml])
+            ce = -np.sum(cl * log_pi_l, axis=1)
+            metrics["labelled"] = float(np.mean(L_l))
+            metrics["classification"] = float(np.mean(ce))
+            loss += metrics["labelled"] + alpha * metrics["classification"]
+            weights[:Ml] = 1.0 / Ml
+            delta_cls[:Ml] = alpha * (np.exp(log_pi_l) - cl) / Ml
+        if Mu:
+            c_u = logits[Ml:]
+            L_u = elbo_loss[Ml:].reshape(Mu, K)
+            pi_u = np.exp(log_softmax(c_u))
+            H = categorical_entropy(c_u)
+            U = np.sum(pi_u * L_u, axis=1) - H
+            metrics["unlabelled"] = float(np.mean(U))
+            metrics["entropy"] = float(np.mean(H))
+            loss += metrics["unlabelled"]
+            weights[Ml:] = (pi_u / Mu).reshape(-1)
+            delta_cls[Ml:] = (expectation_grad(c_u, L_u) - categorical_entropy_grad(c_u)) / Mu
+        grads = self._backward_terms(cache, weights)
+        self.classifier.backward(delta=delta_cls.astype(self.dtype, copy=False),
+                                 need_input_grad=False)
+        grads.update({f"classifier.{k}": v for k, v in self.classifier.grads().items()})
+        metrics["loss"] = float(loss)
+        return metrics, grads
+
+    # ------------------------------------------------------------------------ fitting
+    def fit(self, x_labelled, y_labelled, x_unlabelled, epochs=10, batch_size=100,
+            labelled_batch_size=100, optimizer="adam", lr=1e-3, validation_data=None,
+            progress="auto", seed=None, weight_decay=0.0, callback=None, binarize=None):
+        """Semi-supervised training. An epoch is one pass over ``x_unlabelled`` in batches of
+        ``batch_size``; every step also takes ``labelled_batch_size`` labelled examples, cycling
+        through the labelled set in a fresh random order each time round. ``validation_data``
+        = (x, y) adds ``val_error`` (test error of the classifier) to the history.
+        ``binarize="dynamic"`` redraws binary images from the grey levels at every step.
+        """
+        if binarize not in (None, "dynamic"):
+            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
+        if binarize == "dynamic" and self.likelihood != "bernoulli":
+            raise ValueError("dynamic binarisation needs likelihood='bernoulli'")
+        xl = self.check_input(x_labelled, "x_labelled")
+        cl = self._one_hot(y_labelled, xl.shape[0], "y_labelled")
+        xu = self.check_input(x_unlabelled, "x_unlabelled")
+        check_positive(labelled_batch_size, "labelled_batch_size", integer=True)
+        self.alpha_ = self.alpha if self.alpha is not None else \
+            0.1 * (xl.shape[0] + xu.shape[0]) / xl.shape[0]
+        validate = None
+        if validation_data is not None:
+            xv, yv = validation_data
+            validate = lambda: self.evaluate(xv, yv)                  # noqa: E731
+        opt = _optimizer_for(self, optimizer, lr, weight_decay)
+        rng = make_rng(self.seed + 1 if seed is None else seed)
+        params = self.params()
+        n_l = xl.shape[0]
+        lab_batch = min(labelled_batch_size, n_l)
+        state = {"order": rng.permutation(n_l), "pos": 0}
+
+        def next_labelled():
+            if state["pos"] + lab_batch > n_l:
+                state["order"], state["pos"] = rng.permutation(n_l), 0
+            idx = state["order"][state["pos"]:state["pos"] + lab_batch]
+            state["pos"] += lab_batch
+            return idx
+
+        def step(idx):
+            li = next_labelled()
+            xlb, xub = xl[li], xu[idx]
+            if binarize == "dynamic":
+                xlb, xub = self._binarize(xlb, rng), self._binarize(xub, rng)
+            metrics, grads = self._m2_loss_and_grads(xlb, cl[li], xub, rng, None, None,
+                                                     self.alpha_)
+            apply_step(opt, params, grads, metrics["loss"])
+            return metrics
+
+        history = fit_loop(step, xu.shape[0], epochs, batch_size, rng=rng, validate=validate,
+                           progress=progress, desc="M2", callback=callback)
+        self.history_ = history
+        return history
+
+    # --------------------------------------------------------------------- classifying
+    def predict_log_proba(self, x, batch_size=5000):
+        """log q(y|x) = log_softmax(c(x)) (n, K)."""
+        x = self.check_input(x)
+        check_positive(batch_size, "batch_size", integer=True)
+        out = [log_softmax(self.classifier.forward(x[s:s + batch_size]))
+               for s in range(0, x.shape[0], batch_size)]
+        return np.concatenate(out)
+
+    def predict_proba(self, x, batch_size=5000):
+        """q(y|x) = softmax(c(x)) (n, K)."""
+        return np.exp(self.predict_log_proba(x, batch_size))
+
+    def predict(self, x, batch_size=5000):
+        """The most probable class under q(y|x), (n,) int64."""
+        return np.argmax(self.predict_proba(x, batch_size), axis=1).astype(np.int64)
+
+    def evaluate(self, x, y, rng=None, batch_size=1000):
+        """Classification ``error`` (fraction) and mean cross-entropy of q(y|x) on (x, y)."""
+        x = self.check_input(x)
+        c = self._one_hot(y, x.shape[0])
+        log_p = self.predict_log_proba(x)
+        ce = -np.sum(c * log_p, axis=1)
+        return {"error": float(np.mean(np.argmax(log_p, 1) != np.argmax(c, 1))),
+                "classification": float(np.mean(ce))}
