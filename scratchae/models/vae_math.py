@@ -152,7 +152,8 @@ def log_sum_exp(a, axis=-1):
                          f"{a.shape}")
     m = np.max(a, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
+    with np.errstate(divide="ignore"):               # log 0 = -inf only for an all -inf row
+        out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
     return np.squeeze(out, axis=axis)
 
 
