@@ -23,3 +23,30 @@ def test_gemm_rate_and_memory_are_positive():
     assert _common.gemm_gflops(m=16, k=16, n=16, seconds=0.01) > 0
     assert _common.peak_rss_mb() > 0
     assert _common.blas_threads() >= 1
+
+
+def test_training_benchmarks_run_without_torch(tmp_path, monkeypatch):
+    """With torch absent the comparison column reads 'not installed' and ours still runs."""
+    import numpy as np
+
+    from scratchae.bench import _training
+
+    monkeypatch.setattr(_training, "optional", lambda name: None)
+    monkeypatch.setattr(_training, "training_data",
+                        lambda n, seed=0: (np.random.default_rng(0).uniform(
+                            size=(256, 784)).astype(np.float32), "random"))
+    assert main(["bench", "vae-train", "--quick", "--out", str(tmp_path)]) == 0
+    rows = json.loads((tmp_path / "vae-train.json").read_text())["rows"]
+    first = rows[0]
+    assert first["metric"] == "samples/s" and first["ours"] > 0 and first["reference"] is None
+    assert "not installed" in first["source"]
+
+
+def test_flop_counts():
+    from scratchae.bench._training import ae_useful_flops, dense_flops, vae_useful_flops
+
+    assert dense_flops([3, 4, 2]) == 2 * (12 + 8)
+    # 784-500-500-40 encoder + 20-500-500-784 decoder, backward twice, no gradient into the data
+    fwd = 2 * (784 * 500 + 500 * 500 + 500 * 40) + 2 * (20 * 500 + 500 * 500 + 500 * 784)
+    assert vae_useful_flops() == 3 * fwd - 2 * 784 * 500
+    assert ae_useful_flops([4, 3, 2]) == 3 * 2 * (12 + 6 + 6 + 12) - 2 * 12

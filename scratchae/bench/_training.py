@@ -1,0 +1,157 @@
+"""Training-throughput workloads shared by ``vae-train``, ``vae-roofline`` and ``deep-ae-train``:
+one epoch of ours and of the same network in PyTorch CPU, in the same process run."""
+import time
+
+import numpy as np
+
+from scratchae.bench._common import blas_threads, optional, peak_rss_mb
+
+VAE_SIZES = [784, 500, 500, 20]
+DEEP_AE_SIZES = [784, 1000, 500, 250, 30]
+
+
+def training_data(n, seed=0):
+    """The first ``n`` MNIST training images (float32 in [0, 1]); if MNIST cannot be found, a
+    seeded random stand-in of the same shape (the timing does not depend on the pixel values)."""
+    try:
+        from scratchae.data import load_mnist
+        x, _ = load_mnist(split="train", download=False)
+        return x[:n], "MNIST"
+    except Exception:  # no MNIST on this machine: timings are the same on any values
+        rng = np.random.default_rng(seed)
+        return rng.uniform(size=(n, 784)).astype(np.float32), "random stand-in (MNIST not found)"
+
+
+def dense_flops(sizes):
+    """Multiply-adds x 2 of one forward pass through Dense layers ``sizes`` for one example."""
+    return sum(2 * a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def vae_useful_flops(sizes=VAE_SIZES):
+    """FLOPs of one training example: forward, plus backward (dW and da_prev, i.e. twice the
+    forward) except that no gradient flows into the data (the first layer's da_prev)."""
+    enc = sizes[:-1] + [2 * sizes[-1]]
+    dec = sizes[::-1]
+    fwd = dense_flops(enc) + dense_flops(dec)
+    return 3 * fwd - 2 * sizes[0] * sizes[1]
+
+
+def ae_useful_flops(sizes=DEEP_AE_SIZES):
+    full = sizes + sizes[-2::-1]
+    return 3 * dense_flops(full) - 2 * sizes[0] * sizes[1]
+
+
+def ours_vae_epoch(x, seed=0, epochs=1):
+    from scratchae.models.vae import VAE
+
+    model = VAE(layer_sizes=VAE_SIZES, activation="tanh", likelihood="bernoulli", seed=seed,
+                dtype=np.float32)
+    model.fit(x[:512], epochs=1, batch_size=128, lr=1e-3, progress=False)   # compile kernels
+    rss = []
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        history = model.fit(x, epochs=1, batch_size=128, optimizer="adam", lr=1e-3, progress=False)
+        rss.append(peak_rss_mb())
+    return time.perf_counter() - t0, history["loss"][-1], rss
+
+
+def ours_ae_epoch(x, seed=0):
+    from scratchae.models.autoencoder import Autoencoder
+
+    model = Autoencoder(layer_sizes=DEEP_AE_SIZES, activation="sigmoid",
+                        code_activation="identity", loss="bernoulli", seed=seed, dtype=np.float32)
+    model.fit(x[:512], epochs=1, batch_size=128, lr=1e-3, progress=False)
+    t0 = time.perf_counter()
+    history = model.fit(x, epochs=1, batch_size=128, optimizer="adam", lr=1e-3, progress=False)
+    return time.perf_counter() - t0, history["loss"][-1]
+
+
+def _torch_mlp(torch, sizes, act, last_identity=True):
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(torch.nn.Linear(a, b))
+        if i < len(sizes) - 2 or not last_identity:
+            layers.append(act())
+    return torch.nn.Sequential(*layers)
+
+
+def torch_vae_epoch(x, seed=0):
+    """The same VAE in PyTorch CPU: returns (seconds, last loss, torch threads) or None."""
+    torch = optional("torch")
+    if torch is None:
+        return None
+    torch.manual_seed(seed)
+    torch.set_num_threads(blas_threads())
+    J = VAE_SIZES[-1]
+    enc = _torch_mlp(torch, VAE_SIZES[:-1] + [2 * J], torch.nn.Tanh)
+    dec = _torch_mlp(torch, VAE_SIZES[::-1], torch.nn.Tanh)
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
+    data = torch.from_numpy(np.ascontiguousarray(x))
+    gen = torch.Generator().manual_seed(seed)
+
+    def epoch(xs):
+        last = None
+        for idx in torch.randperm(xs.shape[0], generator=gen).split(128):
+            xb = xs[idx]
+            h = enc(xb)
+            mu, log_var = h[:, :J], h[:, J:]
+            z = mu + torch.exp(0.5 * log_var) * torch.randn(mu.shape, generator=gen)
+            logits = dec(z)
+            recon = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, xb, reduction="sum") / xb.shape[0]
+            kl = 0.5 * torch.sum(mu ** 2 + log_var.exp() - log_var - 1) / xb.shape[0]
+            loss = recon + kl
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            last = float(loss.detach())
+        return last
+
+    epoch(data[:512])
+    t0 = time.perf_counter()
+    last = epoch(data)
+    return time.perf_counter() - t0, last, torch.get_num_threads(), torch.__version__
+
+
+def torch_ae_epoch(x, seed=0):
+    torch = optional("torch")
+    if torch is None:
+        return None
+    torch.manual_seed(seed)
+    torch.set_num_threads(blas_threads())
+    sizes = DEEP_AE_SIZES
+    enc = _torch_mlp(torch, sizes, torch.nn.Sigmoid)
+    dec = _torch_mlp(torch, sizes[::-1], torch.nn.Sigmoid)
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
+    data = torch.from_numpy(np.ascontiguousarray(x))
+    gen = torch.Generator().manual_seed(seed)
+
+    def epoch(xs):
+        last = None
+        for idx in torch.randperm(xs.shape[0], generator=gen).split(128):
+            xb = xs[idx]
+            logits = dec(enc(xb))
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, xb, reduction="sum") / xb.shape[0]
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            last = float(loss.detach())
+        return last
+
+    epoch(data[:512])
+    t0 = time.perf_counter()
+    last = epoch(data)
+    return time.perf_counter() - t0, last, torch.get_num_threads(), torch.__version__
+
+
+def torch_blas_note():
+    """Which BLAS/GEMM back end PyTorch reports (its build configuration), or None."""
+    torch = optional("torch")
+    if torch is None:
+        return None
+    cfg = torch.__config__.show()
+    picks = [line.strip() for line in cfg.splitlines()
+             if any(k in line for k in ("BLAS_INFO", "LAPACK_INFO", "CPU capability", "MKL",
+                                        "oneDNN", "USE_MKLDNN"))]
+    return "; ".join(picks)[:400]

@@ -1,0 +1,45 @@
+"""``scratchae bench vae-train``: samples/s of one MNIST epoch of a 784-500-500-20 tanh VAE
+(Bernoulli decoder, batch 128, Adam 1e-3, float32), ours against the same network in PyTorch CPU
+with ``torch.set_num_threads`` equal to NumPy's BLAS threads, in the same run. Also reports the
+useful FLOP rate against NumPy's own float32 GEMM rate, and peak memory."""
+from scratchae.bench import _training as T
+from scratchae.bench._common import NOT_INSTALLED, blas_threads, gemm_gflops, peak_rss_mb
+from scratchae.report import Report
+
+NAME = "vae-train"
+DESCRIPTION = "one MNIST epoch of a 784-500-500-20 tanh VAE vs PyTorch CPU (samples/s)"
+
+
+def run(out, quick=False, seed=0):
+    n = 2048 if quick else 60000
+    x, source = T.training_data(n, seed)
+    report = Report(NAME, params={"layer_sizes": T.VAE_SIZES, "activation": "tanh",
+                                  "likelihood": "bernoulli", "batch_size": 128, "optimizer": "adam",
+                                  "lr": 1e-3, "dtype": "float32", "n_examples": int(x.shape[0]),
+                                  "data": source, "threads": blas_threads()})
+    ours_s, ours_loss, rss = T.ours_vae_epoch(x, seed, epochs=1 if quick else 2)
+    ours_s /= len(rss)
+    theirs = T.torch_vae_epoch(x, seed)
+    ours_rate = x.shape[0] / ours_s
+    if theirs is None:
+        report.add("samples/s", ours_rate, None, source=f"PyTorch CPU: {NOT_INSTALLED}",
+                   unit="samples/s")
+    else:
+        theirs_s, theirs_loss, threads, version = theirs
+        report.add("samples/s", ours_rate, x.shape[0] / theirs_s,
+                   source=f"PyTorch {version} CPU, {threads} threads", unit="samples/s")
+        report.add("ratio (ours / PyTorch samples/s)", theirs_s / ours_s, 2.0,
+                   source="target >= 2", unit="x")
+        report.add("last-batch loss (sanity)", ours_loss, theirs_loss, source="PyTorch", unit="nats")
+        report.params["torch_build"] = T.torch_blas_note()
+    gemm = gemm_gflops()
+    useful = T.vae_useful_flops() * x.shape[0] / ours_s / 1e9
+    report.add("useful GFLOP/s", useful, gemm, source="NumPy float32 GEMM (128x784 @ 784x500), "
+               "same run", unit="GFLOP/s")
+    report.add("fraction of GEMM rate", useful / gemm, 0.6, source="target >= 0.6", unit="")
+    report.add("peak RSS", peak_rss_mb(), None, unit="MiB")
+    if len(rss) > 1:
+        report.add("peak RSS growth epoch 1 -> 2", rss[-1] - rss[0], 0.0,
+                   source="flat memory: ~0", unit="MiB")
+    report.write(out)
+    return report
