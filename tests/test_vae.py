@@ -210,6 +210,22 @@ def test_m2_loss_gradients_match_finite_differences(path):
         assert metrics["entropy"] > 0
 
 
+def test_m2_grouped_encoder_equals_the_plain_network():
+    """Computing the encoder's first layer once per distinct x gives the same loss and grads."""
+    rng = np.random.default_rng(13)
+    m2 = M2([6, 5, 4, 2], n_classes=3, activation="relu", dtype=np.float64)
+    _randomize_biases(m2, rng)
+    args = (rng.uniform(0, 1, (3, 6)), [0, 2, 1], rng.uniform(0, 1, (4, 6)))
+    eps = {"eps_labelled": rng.standard_normal((3, 1, 2)),
+           "eps_unlabelled": rng.standard_normal((12, 1, 2))}
+    grouped = m2.loss_and_grads(*args, **eps)
+    m2.group_encoder = False
+    plain = m2.loss_and_grads(*args, **eps)
+    assert grouped[0]["loss"] == pytest.approx(plain[0]["loss"], rel=1e-13)
+    for k in plain[1]:
+        np.testing.assert_allclose(grouped[1][k], plain[1][k], rtol=1e-12, atol=1e-14)
+
+
 def test_m2_unlabelled_loss_is_the_expectation_over_labels_minus_entropy():
     rng = np.random.default_rng(11)
     m2 = M2([6, 5, 2], n_classes=3, activation="tanh", dtype=np.float64)

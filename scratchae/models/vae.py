@@ -178,6 +178,14 @@ class VAE(Model):
     def _with_condition(self, a, c):
         return a if c is None else np.concatenate([a, c.astype(a.dtype, copy=False)], axis=1)
 
+    def _encoder_forward(self, x, c):
+        """[mu, log_var] (M, 2J) for the batch; caches for :meth:`_encoder_backward`."""
+        return self.encoder.forward(self._with_condition(x, c))
+
+    def _encoder_backward(self, delta):
+        """Fill the encoder's grads from delta = dC/d[mu, log_var] (its last layer is linear)."""
+        self.encoder.backward(delta=delta, need_input_grad=False)
+
     def _decoder_output(self, z, c=None):
         """The decoder's output for codes z (and conditions c): logits (Bernoulli) or means
         (Gaussian; with ``gaussian_variance="output"`` followed by log-variances)."""
@@ -220,7 +228,7 @@ class VAE(Model):
         recon_i = (1/L) sum_l -log p(x_i | z_il, c_i),  kl_i = KL(q(z|x_i, c_i) || N(0, I)).
         """
         M, L, J = eps.shape
-        h = self.encoder.forward(self._with_condition(x, c))
+        h = self._encoder_forward(x, c)
         mu, log_var = h[:, :J], h[:, J:]
         shape = (M, L, J)
         z = reparameterize(np.broadcast_to(mu[:, None, :], shape),
@@ -269,7 +277,7 @@ class VAE(Model):
         k_mu, k_lv = gaussian_kl_grad(mu, log_var)
         g_mu += w_col * k_mu
         g_lv += w_col * k_lv
-        self.encoder.backward(delta=np.concatenate([g_mu, g_lv], axis=1), need_input_grad=False)
+        self._encoder_backward(np.concatenate([g_mu, g_lv], axis=1))
         grads = {f"encoder.{k}": v for k, v in self.encoder.grads().items()}
         grads.update({f"decoder.{k}": v for k, v in self.decoder.grads().items()})
         if self.decoder_log_var is not None:
