@@ -27,7 +27,7 @@ The decoder keeps its own biases. A test checks the sum against finite differenc
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, make_rng
+from scratchae._validation import as_2d_array, check_positive, make_rng
 from scratchae.models.base import Model
 from scratchae.nn import activations as activations_module
 from scratchae.nn import losses as losses_module
@@ -260,6 +260,61 @@ class Autoencoder(Model):
 
     def n_params(self):
         return int(sum(v.size for v in self.params().values()))
+
+    def fit_least_squares(self, x, n_iter=100):
+        """Alternating exact minimisation of a *linear* autoencoder's squared loss.
+
+        Only for ``layer_sizes = [d, k]`` with identity code and output units, Gaussian loss,
+        untied weights -- the slide's "Linear Autoencoder". With one block fixed the other has a
+        closed form, so each half-step can only lower
+
+            L = (1/2M) sum_x ||x - W_d (W_e x + b_e) - b_d||^2 :
+
+        * decoder, codes H = X W_e^T + b_e fixed: linear regression of X on [H, 1];
+        * encoder, decoder fixed: the best code of each x is the least-squares projection
+          h*(x) = (W_d^T W_d)^{-1} W_d^T (x - b_d), which is affine in x, so
+          W_e = (W_d^T W_d)^{-1} W_d^T and b_e = -W_e b_d reach it for every x at once.
+
+        Together these are a subspace (power) iteration on the data covariance: the decoder's
+        column space converges to the top-k principal subspace at the rate lambda_{k+1} /
+        lambda_k per iteration (Baldi & Hornik 1989: the stationary points are the
+        principal subspaces, the minimum the top one). Its result is a stationary point of
+        :meth:`loss_and_grads`.
+
+        Both steps need only the mean mu and the covariance C of the data, so each iteration costs
+        O(d^2 k) whatever the number of examples: with H = W_e x + b_e,
+        W_d = Cov(x, h) Cov(h)^{-1} = C W_e^T (W_e C W_e^T)^{-1},  b_d = mu - W_d (W_e mu + b_e),
+        and L = 1/2 tr C - tr(W_e C W_d) + 1/2 tr(W_d (W_e C W_e^T) W_d^T) after that step.
+        Returns the loss after each iteration (a list).
+        """
+        if len(self.layer_sizes) != 2 or self.code_activation != "identity" or \
+                self.output_activation != "identity" or self.loss_name != "gaussian" or self.tied:
+            raise ValueError("fit_least_squares is for the linear autoencoder: layer_sizes [d, k], "
+                             "code_activation and output_activation 'identity', loss 'gaussian', "
+                             f"untied; got {self!r}")
+        check_positive(n_iter, "n_iter", integer=True)
+        x = self.check_input(x).astype(np.float64)
+        mu = x.mean(axis=0)
+        xc = x - mu
+        C = xc.T @ xc / x.shape[0]
+        enc, dec = self.encoder.layers[0], self.decoder.layers[0]
+        W_e = enc.W.astype(np.float64)
+        b_e = enc.b.astype(np.float64)
+        losses = []
+        for _ in range(n_iter):
+            CWt = C @ W_e.T                                      # Cov(x, h)   (d, k)
+            S_h = W_e @ CWt                                      # Cov(h)      (k, k)
+            W_d = np.linalg.solve(S_h, CWt.T).T                  # decoder step
+            b_d = mu - W_d @ (W_e @ mu + b_e)
+            losses.append(float(0.5 * np.trace(C) - np.sum(CWt * W_d)
+                                + 0.5 * np.sum((W_d @ S_h) * W_d)))
+            W_e = np.linalg.solve(W_d.T @ W_d, W_d.T)            # encoder step
+            b_e = -W_e @ b_d
+        dec.params["W"][...] = W_d
+        dec.params["b"][...] = b_d
+        enc.params["W"][...] = W_e
+        enc.params["b"][...] = b_e
+        return losses
 
     def __repr__(self):
         return (f"{type(self).__name__}(layer_sizes={self.layer_sizes}, "
