@@ -197,7 +197,8 @@ def test_cvae_loss_gradients_match_finite_differences(n_samples):
 @pytest.mark.parametrize("path", ["labelled", "unlabelled", "both"])
 def test_m2_loss_gradients_match_finite_differences(path):
     rng = np.random.default_rng(10)
-    m2 = M2([6, 5, 2], n_classes=3, activation="tanh", dtype=np.float64, alpha=0.7)
+    m2 = M2([6, 5, 2], n_classes=3, activation="tanh", dtype=np.float64, alpha=0.7,
+            labelled_weight=0.3)
     _randomize_biases(m2, rng)
     xl, yl, xu = rng.uniform(0, 1, (3, 6)), np.array([0, 2, 1]), rng.uniform(0, 1, (4, 6))
     eps_l, eps_u = rng.standard_normal((3, 1, 2)), rng.standard_normal((12, 1, 2))
@@ -429,3 +430,27 @@ def test_twins_switch(monkeypatch):
     assert a[0]["loss"] == pytest.approx(b[0]["loss"], rel=1e-12)
     for k in a[1]:
         np.testing.assert_allclose(a[1][k], b[1][k], rtol=1e-10, atol=1e-14)
+
+
+# --------------------------------------------------------------------- reproduction smoke
+def _mnist_dir():
+    import os
+    from pathlib import Path
+    root = Path(os.environ.get("SCRATCHAE_DATA") or
+                Path(__file__).resolve().parents[2] / "shared" / "data")
+    return root if (root / "mnist" / "t10k-images-idx3-ubyte.gz").exists() else None
+
+
+def test_vae_pytorch_example_quick_mode_runs(tmp_path, monkeypatch):
+    import json
+    root = _mnist_dir()
+    if root is None:
+        pytest.skip("MNIST not found (set SCRATCHAE_DATA to a folder holding mnist/)")
+    monkeypatch.setenv("SCRATCHAE_DATA", str(root))
+    from scratchae.reproduce import vae_pytorch_example
+    path = vae_pytorch_example.run(tmp_path, quick=True, seed=0)
+    data = json.loads(open(path).read())
+    assert data["name"] == "vae-pytorch-example" and data["params"]["quick"] is True
+    rows = {r["metric"]: r for r in data["rows"]}
+    neg_elbo = rows["test -ELBO, z sampled (nats per image)"]["ours"]
+    assert 100 < neg_elbo < 250          # 2 short epochs: far from 105.6 but well below 543

@@ -15,7 +15,10 @@ added, and with p(y) uniform over K classes (slides' ELBO with log p(y)):
 
     labelled   L(x, y) = -E_q(z|x,y)[log p(x|y,z)] + KL(q(z|x,y) || p(z)) - log p(y)
     unlabelled U(x)    = sum_y q(y|x) L(x, y) - H(q(y|x))        (y marginalised over K classes)
-    loss = mean_labelled L(x, y) + alpha mean_labelled [-log q(y|x)] + mean_unlabelled U(x)
+    loss = lambda mean_labelled L(x, y) + alpha mean_labelled [-log q(y|x)] + mean_unlabelled U(x)
+
+(lambda = ``labelled_weight``; Kingma et al.'s sum over the data set weighs every example alike,
+i.e. lambda = N_labelled / N_unlabelled, alpha = 0.1 N_total / N_unlabelled in this per-batch form.)
 
 Gradients, by hand (``vae_math``): the VAE parts of U are those of L weighted by q(y|x) per
 class; the classifier gets, for an unlabelled x,
@@ -254,16 +257,18 @@ class M2(CVAE):
     """Semi-supervised M2 (Kingma et al. 2014): a CVAE plus a classifier q(y|x).
 
     Parameters as :class:`CVAE`, plus ``classifier_sizes`` (default: ``layer_sizes`` with the
-    code width replaced by K, so 784 -> 500 -> 10) and ``alpha``, the weight of the labelled
-    cross-entropy. ``alpha=None`` lets :meth:`fit` use Kingma et al.'s 0.1 N scaled to our
-    per-batch means: 0.1 * (n_labelled + n_unlabelled) / n_labelled. Defaults follow the paper's
-    M2 for MNIST: one hidden layer of 500 softplus units and J = 50.
+    code width replaced by K, so 784 -> 500 -> 10), ``alpha``, the weight of the labelled
+    cross-entropy, and ``labelled_weight`` (lambda), the weight of the labelled -ELBO, both
+    relative to the mean unlabelled loss of a batch. ``alpha=None`` lets :meth:`fit` use
+    0.1 * (n_labelled + n_unlabelled) / n_labelled (Kingma et al.'s beta = 0.1 N_total / N_labelled
+    per labelled example, at ``labelled_weight=1``). Defaults follow the paper's M2 for MNIST:
+    one hidden layer of 500 softplus units and J = 50.
     """
 
     def __init__(self, layer_sizes=(784, 500, 50), n_classes=10, activation="softplus",
                  likelihood="bernoulli", seed=0, dtype=np.float32, n_samples=1,
-                 decoder_sizes=None, classifier_sizes=None, alpha=None, gaussian_variance=1.0,
-                 init=None):
+                 decoder_sizes=None, classifier_sizes=None, alpha=None, labelled_weight=1.0,
+                 gaussian_variance=1.0, init=None):
         super().__init__(layer_sizes=layer_sizes, n_classes=n_classes, activation=activation,
                          likelihood=likelihood, seed=seed, dtype=dtype, n_samples=n_samples,
                          decoder_sizes=decoder_sizes, gaussian_variance=gaussian_variance,
@@ -278,6 +283,8 @@ class M2(CVAE):
             check_positive(alpha, "alpha")
             alpha = float(alpha)
         self.alpha = alpha
+        check_positive(labelled_weight, "labelled_weight")
+        self.labelled_weight = float(labelled_weight)
         self.classifier_sizes = classifier_sizes
         self.classifier = Network.from_sizes(classifier_sizes, activation=activation,
                                              output_activation="identity",
@@ -312,7 +319,8 @@ class M2(CVAE):
 
     def get_config(self):
         config = super().get_config()
-        config.update(classifier_sizes=list(self.classifier_sizes), alpha=self.alpha)
+        config.update(classifier_sizes=list(self.classifier_sizes), alpha=self.alpha,
+                      labelled_weight=self.labelled_weight)
         return config
 
     def params(self):
@@ -396,8 +404,9 @@ class M2(CVAE):
             ce = -np.sum(cl * log_pi_l, axis=1)
             metrics["labelled"] = float(np.mean(L_l))
             metrics["classification"] = float(np.mean(ce))
-            loss += metrics["labelled"] + alpha * metrics["classification"]
-            weights[:Ml] = 1.0 / Ml
+            lam = self.labelled_weight
+            loss += lam * metrics["labelled"] + alpha * metrics["classification"]
+            weights[:Ml] = lam / Ml
             delta_cls[:Ml] = alpha * (np.exp(log_pi_l) - cl) / Ml
         if Mu:
             c_u = logits[Ml:]
