@@ -72,8 +72,10 @@ def _knn_select_loops(G, q_sq, x_sq, k, self_offset):
 def _knn_direct_twin(Q, X, k, self_offset):
     """k smallest squared distances per row, summing (q - x)^2 directly (plain NumPy)."""
     m = Q.shape[0]
-    diff = Q[:, None, :] - X[None, :, :]
-    S = np.einsum("mnd,mnd->mn", diff, diff)
+    S = np.zeros((m, X.shape[0]))
+    for j in range(Q.shape[1]):                 # summed in the kernel's order: same rounding
+        t = Q[:, None, j] - X[None, :, j]
+        S += t * t
     if self_offset >= 0:
         S[np.arange(m), np.arange(m) + self_offset] = np.inf
     idx = np.argsort(S, axis=1, kind="stable")[:, :k].astype(np.int64)

@@ -39,6 +39,10 @@ from scratchae.manifold.ordering import reverse_cuthill_mckee
 
 __all__ = ["Isomap", "mds_embedding"]
 
+#: Eigenvalues of B below this fraction of the largest are at the float32 rounding level of B
+#: (the geodesic distances carry no such dimension) and are refused.
+_RANK_TOL = 1e-6
+
 
 def mds_embedding(D, n_components, rng=None, tol=1e-6):
     """Classical MDS of a distance matrix ``D`` (N, N): the top of ``B = -1/2 J D^2 J``.
@@ -50,7 +54,7 @@ def mds_embedding(D, n_components, rng=None, tol=1e-6):
 
     Returns ``(Y (N, d), eigenvalues (d,), row_means (N,))`` where ``row_means`` are the row
     means of ``-1/2 D^2`` (float64; needed to centre new points). Raises ``ValueError`` if fewer
-    than ``n_components`` eigenvalues are positive.
+    than ``n_components`` eigenvalues exceed ``1e-6`` times the largest (data of lower rank).
     """
     N = D.shape[0]
     row_means = -0.5 * np.einsum("ij,ij->i", D, D) / N      # row means of K = -1/2 D^2
@@ -67,12 +71,13 @@ def mds_embedding(D, n_components, rng=None, tol=1e-6):
 
     values, vectors, _ = top_eigenpairs(apply, N, n_components, make_rng(rng), tol=tol)
     del B
-    if not np.all(values > 0):
-        n_pos = int(np.sum(values > 0))
+    significant = values > _RANK_TOL * max(values[0], 0.0)
+    if values[0] <= 0 or not np.all(significant):
+        n_pos = int(np.sum(significant)) if values[0] > 0 else 0
         raise ValueError(
             f"n_components={n_components} is too large for this data: only {n_pos} of the top "
-            f"{n_components} eigenvalues of the MDS matrix are positive "
-            f"({np.array2string(values, precision=3)})")
+            f"{n_components} eigenvalues of the MDS matrix are positive beyond rounding "
+            f"(> {_RANK_TOL:g} x the largest): {np.array2string(values, precision=3)}")
     vectors = fix_signs(vectors)
     return vectors * np.sqrt(values), values, row_means
 
