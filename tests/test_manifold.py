@@ -72,6 +72,18 @@ def test_pca_matches_sklearn_including_signs():
     np.testing.assert_allclose(ours.inverse_transform(Z), ref.inverse_transform(Z), atol=1e-9)
 
 
+def test_pca_covariance_solver_matches_svd():
+    rng = np.random.default_rng(21)
+    X = rng.standard_normal((300, 12)) * np.linspace(4, 0.2, 12) + 1.0
+    a = PCA(6).fit(X)
+    b = PCA(6, solver="covariance_eigh").fit(X)
+    for name in ("components_", "explained_variance_", "singular_values_", "mean_"):
+        np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(b.reconstruction_error(X), a.reconstruction_error(X), rtol=1e-8)
+    with pytest.raises(ValueError, match="solver"):
+        PCA(2, solver="lanczos").fit(X)
+
+
 def test_pca_sign_convention_is_deterministic():
     rng = np.random.default_rng(2)
     X = rng.standard_normal((50, 5)) @ rng.standard_normal((5, 5))

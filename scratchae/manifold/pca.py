@@ -18,7 +18,14 @@ The mean squared reconstruction error on the training set is the variance left o
 (slide "With linear neurons and squared loss, autoencoder learns same subspace as PCA").
 
 Sign convention: singular vectors are defined up to sign, so each row of ``components_`` is flipped
-to make its entry of largest magnitude positive (ties: the first such entry).
+to make its entry of largest magnitude positive (ties: the first such entry). This is
+scikit-learn's convention too, so ``components_`` match its PCA entry for entry.
+
+Two solvers give the same numbers (to rounding): ``"svd"`` (default) takes the thin SVD of the
+centred data; ``"covariance_eigh"`` takes the eigendecomposition of the D x D matrix
+``(X - mu)^T (X - mu) = V diag(s^2) V^T``: one matrix product and a small eigenproblem, much
+faster when n >> D (MNIST: 60,000 x 784), at the price of squaring the condition number, which
+only matters for directions of variance below about 1e-8 of the largest.
 """
 import numbers
 
@@ -29,6 +36,8 @@ from scratchae.manifold.eigen import fix_signs
 
 __all__ = ["PCA"]
 
+_SOLVERS = ("svd", "covariance_eigh")
+
 
 class PCA:
     """Principal component analysis (scikit-learn-style estimator).
@@ -38,6 +47,7 @@ class PCA:
     n_components : int or None
         Number of directions ``d`` kept, ``1 <= d <= min(n_samples, n_features)``; None keeps
         all ``min(n_samples, n_features)``.
+    solver : ``"svd"`` or ``"covariance_eigh"`` (see the module docstring).
 
     Attributes (after ``fit``)
     --------------------------
@@ -50,11 +60,12 @@ class PCA:
     n_components_, n_features_in_, n_samples_ : ints.
     """
 
-    def __init__(self, n_components=None):
+    def __init__(self, n_components=None, solver="svd"):
         self.n_components = n_components
+        self.solver = solver
 
     def get_params(self):
-        return {"n_components": self.n_components}
+        return {"n_components": self.n_components, "solver": self.solver}
 
     def _check_n_components(self, n, D):
         d = self.n_components
@@ -75,8 +86,16 @@ class PCA:
         if n < 2:
             raise ValueError(f"PCA needs at least 2 samples; got X of shape {X.shape}")
         d = self._check_n_components(n, D)
+        if self.solver not in _SOLVERS:
+            raise ValueError(f"solver must be one of {_SOLVERS}; got {self.solver!r}")
         self.mean_ = X.mean(axis=0)
-        U, s, Vt = np.linalg.svd(X - self.mean_, full_matrices=False)
+        Xc = X - self.mean_
+        if self.solver == "svd":
+            _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+        else:
+            w, V = np.linalg.eigh(Xc.T @ Xc)                 # ascending eigenvalues s^2
+            w, V = w[::-1][:min(n, D)], V[:, ::-1][:, :min(n, D)]
+            s, Vt = np.sqrt(np.maximum(w, 0.0)), V.T
         Vt = fix_signs(Vt.T).T
         variance = s ** 2 / (n - 1)
         self.total_variance_ = float(variance.sum())
@@ -118,4 +137,4 @@ class PCA:
         return np.einsum("ij,ij->i", diff, diff)
 
     def __repr__(self):
-        return f"PCA(n_components={self.n_components!r})"
+        return f"PCA(n_components={self.n_components!r}, solver={self.solver!r})"
