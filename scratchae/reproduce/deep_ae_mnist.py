@@ -116,7 +116,8 @@ def run(out, quick=False, seed=0, cfg=None):
     report = Report(NAME, dict(cfg, layer_sizes=LAYER_SIZES, code_activation="identity",
                                output_activation="sigmoid", loss="bernoulli cross-entropy",
                                optimizer="adam", dtype="float32", seed=seed,
-                               pretraining="greedy autoencoders (not RBMs)"))
+                               pretraining="greedy autoencoders (not RBMs)"
+                               if cfg["pretrain_epochs"] else "none"))
     _, info = train(cfg, out, seed)
     report.params.update(info)
     report.add("deep AE squared error per test image", info["squared_error"], PAPER_AE,
