@@ -108,17 +108,23 @@ class LowRankMixture:
     def n_components(self):
         return self.centers.shape[0]
 
+    def project(self, X):
+        """The matrix products scoring needs, computed once: ``(|x|^2 (m,), x . c_j (m, n),
+        x . u_jc (m, n d))``. Reusable for any mixture with the same centres and directions
+        (e.g. while sweeping sigma0^2)."""
+        xu = X @ self.U_flat.T if self.d > 0 else np.zeros((X.shape[0], 0))
+        return squared_norms(X), X @ self.centers.T, xu
+
+    def score_projected(self, sq_x, cross, xu):
+        """log p(x) from the output of :meth:`project`, (m,)."""
+        return lowrank_logsumexp(cross, sq_x, self.sq_c, xu, self.cu, self.inv_var,
+                                 self.inv_noise, self.log_norm) - np.log(self.centers.shape[0])
+
     def score_samples(self, X, chunk_size=None):
-        """log p(x) for each row of ``X`` (m, D) -> (m,)."""
+        """log p(x) for each row of ``X`` (m, D) -> (m,), in blocks of rows."""
         n = self.centers.shape[0]
         step = rows_per_chunk(n * (self.d + 1), chunk_size)
-        sq_x = squared_norms(X)
         out = np.empty(X.shape[0])
         for start in range(0, X.shape[0], step):
-            stop = min(start + step, X.shape[0])
-            block = X[start:stop]
-            cross = block @ self.centers.T
-            xu = block @ self.U_flat.T if self.d > 0 else np.zeros((stop - start, 0))
-            out[start:stop] = lowrank_logsumexp(cross, sq_x[start:stop], self.sq_c, xu, self.cu,
-                                                self.inv_var, self.inv_noise, self.log_norm)
-        return out - np.log(n)
+            out[start:start + step] = self.score_projected(*self.project(X[start:start + step]))
+        return out

@@ -235,10 +235,12 @@ class NonLocalManifoldParzen:
         return loss, net.grads()
 
     # ---------------------------------------------------------------------------- fitting
-    def fit(self, X, y=None, X_val=None):
+    def fit(self, X, y=None, X_val=None, callback=None):
         """Train the network on the (point, neighbour) pairs of ``X`` (n, D). With ``X_val`` (a
         validation split of the training data), the mean validation log-likelihood is recorded
-        after every epoch and the parameters of the best epoch are kept. Returns ``self``."""
+        after every epoch and the parameters of the best epoch are kept. ``callback(epoch,
+        model)`` is called after every epoch (``model.score_samples`` then uses the current
+        parameters); returning True stops training. Returns ``self``."""
         X = check_data(X, "X")
         n, dim = X.shape
         if self.n_neighbors >= n:
@@ -273,11 +275,16 @@ class NonLocalManifoldParzen:
                 best.update(score=score, params={k: v.copy() for k, v in params.items()})
             return {"log_likelihood": score}
 
+        def after_epoch(epoch, history):
+            self._mixture = None
+            return bool(callback(epoch, self)) if callback is not None else False
+
         if self.epochs > 0:
             with _one_blas_thread():
                 history = fit_loop(step, n, self.epochs, self.batch_size, rng=rng,
                                    validate=validate if X_val is not None else None,
-                                   progress=self.progress, desc="NonLocalManifoldParzen")
+                                   progress=self.progress, desc="NonLocalManifoldParzen",
+                                   callback=after_epoch)
         else:
             from scratchae.nn.training import History
             history = History()
