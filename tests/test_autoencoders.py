@@ -573,3 +573,27 @@ def test_other_bad_arguments():
     with pytest.raises(ValueError, match="integer labels"):
         StackedAutoencoder([4, 2], n_classes=3).classifier_loss_and_grads(
             np.zeros((2, 4)), np.array([0.5, 1.0]))
+
+
+# ------------------------------------------------------------------ reproductions (smoke)
+@pytest.mark.parametrize("name, cfg", [
+    ("deep_ae_mnist", {"n_train": 300, "n_test": 100, "epochs": 1, "pretrain_epochs": 0}),
+    ("cae_jacobian", {"n_train": 300, "n_test": 100, "hidden": 20, "epochs": 1}),
+    ("sdae_mnist", {"n_train": 300, "n_val": 100, "n_test": 100, "hidden": [32, 16],
+                    "levels": [0.1, 0.2], "finetune_epochs": 1}),
+])
+def test_reproductions_run_on_a_tiny_budget_and_write_their_table(name, cfg, tmp_path,
+                                                                  monkeypatch):
+    import importlib
+    import json
+
+    load_mnist_or_skip(1)
+    monkeypatch.setenv("SCRATCHAE_DATA", str(mnist_dir()))   # the loaders look there
+    module = importlib.import_module(f"scratchae.reproduce.{name}")
+    module.run(tmp_path, quick=True, seed=0, cfg=cfg)
+    data = json.loads((tmp_path / f"{module.NAME}.json").read_text())
+    assert data["name"] == module.NAME and data["rows"] and data["seconds"] > 0
+    assert all(np.isfinite(row["ours"]) for row in data["rows"])
+    if name == "deep_ae_mnist":
+        pca = next(r for r in data["rows"] if r["metric"].startswith("PCA-30"))
+        assert 10 < pca["ours"] < 25            # PCA-30 of a 300-image subset: near 13.87
