@@ -63,11 +63,14 @@ def _band_cholesky_loops(ab):
     for i in range(n):
         j0 = max(0, i - b)
         for j in range(j0, i + 1):
-            s = ab[i, i - j]
-            for k in range(j0, j):                  # k >= i - b keeps both factors in the band
-                s -= lb[i, i - k] * lb[j, j - k]
+            # sum_{k=j0}^{j-1} L[i, k] L[j, k], written with u = j - k so that both rows of the
+            # band are read forwards: L[i, k] = lb[i, (i - j) + u], L[j, k] = lb[j, u]
+            off = i - j
+            s = ab[i, off]
+            for u in range(1, j - j0 + 1):
+                s -= lb[i, off + u] * lb[j, u]
             if j < i:
-                lb[i, i - j] = s / lb[j, 0]
+                lb[i, off] = s / lb[j, 0]
             elif s > 0.0:
                 lb[i, 0] = np.sqrt(s)
             else:
@@ -100,21 +103,19 @@ def _band_cholesky_solve_loops(lb, rhs):
     for i in range(n):
         for c in range(p):
             x[i, c] = rhs[i, c]
-    for i in range(n):                              # L y = rhs
-        j0 = max(0, i - b)
-        for k in range(j0, i):
-            l_ik = lb[i, i - k]
+    for i in range(n):                              # L y = rhs: y_i -= L[i, i-u] y_{i-u}
+        for u in range(1, min(b, i) + 1):
+            l_iu = lb[i, u]
             for c in range(p):
-                x[i, c] -= l_ik * x[k, c]
+                x[i, c] -= l_iu * x[i - u, c]
         d = lb[i, 0]
         for c in range(p):
             x[i, c] /= d
-    for i in range(n - 1, -1, -1):                  # L^T x = y
-        k1 = min(n, i + b + 1)
-        for k in range(i + 1, k1):
-            l_ki = lb[k, k - i]
+    for i in range(n - 1, -1, -1):                  # L^T x = y: x_i -= L[i+u, i] x_{i+u}
+        for u in range(1, min(b, n - 1 - i) + 1):
+            l_ui = lb[i + u, u]
             for c in range(p):
-                x[i, c] -= l_ki * x[k, c]
+                x[i, c] -= l_ui * x[i + u, c]
         d = lb[i, 0]
         for c in range(p):
             x[i, c] /= d

@@ -87,10 +87,12 @@ def lle_matrix_band(neighbors, weights, perm):
 
 def _apply_M(x, neighbors, weights):
     """``M x = (I - W)^T (I - W) x`` for ``x`` (N, p), from W's rows (no matrix formed)."""
+    N = x.shape[0]
     r = x - np.einsum("nk,nkp->np", weights, x[neighbors])            # (I - W) x
-    out = r.copy()
-    np.subtract.at(out, neighbors.ravel(), (weights[:, :, None] * r[:, None, :]).reshape(-1, x.shape[1]))
-    return out
+    flat = neighbors.ravel()
+    wt_r = np.column_stack([np.bincount(flat, weights=(weights * r[:, c, None]).ravel(),
+                                        minlength=N) for c in range(x.shape[1])])   # W^T r
+    return r - wt_r
 
 
 class LocallyLinearEmbedding:

@@ -319,10 +319,13 @@ def connected_components(graph):
     """
     n = graph.n_nodes
     labels = np.arange(n, dtype=np.int64)
-    rows = graph.rows()
+    has_edges = np.diff(graph.indptr) > 0
+    starts = graph.indptr[:-1][has_edges]
     while True:
         new = labels.copy()
-        np.minimum.at(new, rows, labels[graph.indices])
+        if starts.size:                 # min over each node's neighbours (CSR rows are runs)
+            nbr_min = np.minimum.reduceat(labels[graph.indices], starts)
+            new[has_edges] = np.minimum(new[has_edges], nbr_min)
         new = new[new]
         if np.array_equal(new, labels):
             break
