@@ -14,6 +14,7 @@ from scratchae import viz
 from scratchae.data.fallback import load_digits_or_glyphs
 from scratchae.data.glyphs import glyph_digits
 from scratchae.lesson import check, header, parse_args, save_figure
+from scratchae.manifold import PCA
 from scratchae.models import Autoencoder
 
 args = parse_args(__doc__.splitlines()[0])
@@ -24,13 +25,6 @@ EPOCHS = 4 if args.quick else 30
 (x_train, _), (x_test, y_test), source = load_digits_or_glyphs(N_TRAIN, N_TEST, rng=args.seed)
 x64 = x_train.astype(np.float64)
 print(f"data: {source}, {len(x_train)} training and {len(x_test)} test digits of 784 pixels\n")
-
-
-def pca(x, k):
-    """Mean and the top-k principal directions (k, D) of x, by the SVD of the centred data."""
-    mu = x.mean(axis=0)
-    _, s, vt = np.linalg.svd(x - mu, full_matrices=False)
-    return mu, vt[:k], s
 
 
 def largest_principal_angle(A, B):
@@ -50,9 +44,10 @@ def squared_error(x, y):
 # --------------------------------------------------------------- 1. linear AE = PCA subspace
 K = 10
 print(f"1. A linear autoencoder 784-{K}-784 (identity units, Gaussian NLL = 1/2 squared error)")
-mu, components, s = pca(x64, K)
-pca_loss = 0.5 * np.sum(s[K:] ** 2) / len(x64)
-print(f"   PCA-{K} on the training set leaves 1/2 sum_(j>{K}) s_j^2 / n = {pca_loss:.3f} per image")
+pca10 = PCA(n_components=K).fit(x64)                       # scratchae.manifold.PCA (lesson 04)
+components = pca10.components_
+pca_loss = 0.5 * float(np.mean(pca10.reconstruction_error(x64)))
+print(f"   PCA-{K} on the training set leaves 1/2 ||x - x_hat||^2 = {pca_loss:.3f} per image")
 linear = Autoencoder([784, K], activation="identity", code_activation="identity",
                      loss="gaussian", seed=args.seed)
 print("   trained by backprop (Adam, lr 3e-3, batches of 100):")
@@ -88,8 +83,7 @@ save_figure(fig, args, "07_pca_vs_linear_ae_basis.png")
 # ------------------------------------------------ 2. nonlinear AE vs PCA at the same code size
 K2 = 30
 print(f"\n2. Code size {K2}: PCA against a nonlinear autoencoder 784-256-{K2}-256-784")
-mu30, comp30, _ = pca(x64, K2)
-pca_rec = mu30 + ((x_test - mu30) @ comp30.T) @ comp30
+pca_rec = PCA(n_components=K2).fit(x64).reconstruct(x_test)
 err_pca = squared_error(x_test, pca_rec)
 deep = Autoencoder([784, 256, K2], activation="relu", code_activation="identity",
                    loss="bernoulli", seed=args.seed, dtype=np.float32)
@@ -113,9 +107,9 @@ g = glyph_digits(2000 if args.quick else 6000, args.seed, digits=[4], rotation=4
 small = Autoencoder([784, 128, 2], activation="relu", code_activation="identity",
                     loss="bernoulli", seed=args.seed, dtype=np.float32)
 small.fit(g.x, epochs=10 if args.quick else 30, batch_size=50, lr=3e-3, progress=False)
-mu_g, comp_g, _ = pca(g.x.astype(np.float64), 2)
-codes = {"PCA": (g.x - mu_g) @ comp_g.T, "AE": small.encode(g.x)}
-err2 = {"PCA": squared_error(g.x, mu_g + codes["PCA"] @ comp_g),
+pca2 = PCA(n_components=2).fit(g.x)
+codes = {"PCA": pca2.transform(g.x), "AE": small.encode(g.x)}
+err2 = {"PCA": squared_error(g.x, pca2.inverse_transform(codes["PCA"])),
         "AE": float(np.mean(small.squared_error(g.x)))}
 
 

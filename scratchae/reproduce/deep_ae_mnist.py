@@ -59,16 +59,12 @@ def load_data(n_train, n_test, seed):
 
 
 def pca_squared_error(x_train, x_test, k=30):
-    """Squared error per test image of the rank-k PCA reconstruction fitted on ``x_train``."""
-    x_train = x_train.astype(np.float64)
-    mu = x_train.mean(axis=0)
-    xc = x_train - mu
-    cov = xc.T @ xc / len(xc)
-    _, vecs = np.linalg.eigh(cov)
-    W = vecs[:, ::-1][:, :k]                                   # top-k eigenvectors (D, k)
-    xt = x_test.astype(np.float64) - mu
-    residual = xt - (xt @ W) @ W.T
-    return float(np.mean(np.einsum("ij,ij->i", residual, residual)))
+    """Squared error per test image of the rank-k PCA reconstruction fitted on ``x_train``
+    (:class:`scratchae.manifold.PCA`, covariance solver: 60,000 x 784 in one GEMM)."""
+    from scratchae.manifold import PCA
+
+    pca = PCA(n_components=k, solver="covariance_eigh").fit(x_train)
+    return float(np.mean(pca.reconstruction_error(x_test)))
 
 
 def train(cfg, out, seed=0, verbose=True):
