@@ -343,7 +343,8 @@ class M2(CVAE):
 
         Either batch may be ``None`` (but not both). ``eps_labelled`` (M_l, L, J) and
         ``eps_unlabelled`` (M_u * K, L, J) -- row i*K + k for example i paired with class k --
-        freeze the noise for gradient checks. ``alpha`` defaults to the model's (see the class).
+        freeze the noise for gradient checks. ``alpha`` defaults to the model's ``alpha``, else
+        the value the last :meth:`fit` chose (``alpha_``), else 1.
         Returns ``({"loss", "labelled", "unlabelled", "classification", "entropy"}, grads)``.
         """
         xl = None if x_labelled is None else self.check_input(x_labelled, "x_labelled")

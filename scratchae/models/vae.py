@@ -211,7 +211,7 @@ class VAE(Model):
         elif self.decoder_log_var is not None:
             mean, log_var = out, self.decoder_log_var
         else:
-            mean, log_var = out, np.log(self.gaussian_variance)
+            mean, log_var = out, float(np.log(self.gaussian_variance))
         nll = gaussian_nll(x, mean, log_var).astype(out.dtype, copy=False)
         if not need_grad:
             return nll
