@@ -9,11 +9,13 @@ All squared distances between the rows of ``Q`` (m, D) and ``X`` (n, D) come fro
     ||q - x||^2 = ||q||^2 + ||x||^2 - 2 q . x       ->   S = |q|^2 1^T + 1 |x|^2^T - 2 Q X^T
 
 computed in float64, in chunks of query rows so that at most ``chunk_size x n`` numbers live at
-once (by default about 8 MiB), and clipped at 0 (rounding can make the right-hand side slightly negative). For k-NN the
-``k`` smallest of each row are picked by :mod:`scratchae.kernels.knn` from the Gram block
-``Q X^T`` without materialising ``S`` (and for D <= 16 features, where a GEMM with so short an
-inner dimension is all memory traffic, the kernel sums ``(q - x)^2`` itself instead). The GEMM form is only used to *choose* the neighbours; the distances returned for the chosen ones are then
-recomputed directly as ``sqrt(sum((q - x)^2))``, so they carry no cancellation error.
+once (by default about 8 MiB), and clipped at 0 (rounding can make the right-hand side slightly
+negative). For k-NN, :mod:`scratchae.kernels.knn` picks the ``k`` smallest of each row straight
+from the Gram block ``Q X^T``, without materialising ``S``; with at most 16 features, where a GEMM
+of so short an inner dimension is all memory traffic, the kernel sums ``(q - x)^2`` itself.
+
+The GEMM form is only used to *choose* the neighbours: the distances returned for the chosen ones
+are recomputed directly as ``sqrt(sum((q - x)^2))``, so they carry no cancellation error.
 
 Ties are broken by index, so results never depend on the sort algorithm.
 
@@ -30,7 +32,7 @@ from scratchae.kernels.knn import knn_direct, knn_select
 
 __all__ = [
     "pairwise_sq_distances", "knn", "radius_neighbors", "NeighborGraph", "knn_graph",
-    "radius_graph", "connected_components", "DisconnectedGraphError",
+    "radius_graph", "connected_components", "require_connected", "DisconnectedGraphError",
 ]
 
 _CHUNK_NUMBERS = 1 << 20  # about 8 MiB of float64 per distance chunk
