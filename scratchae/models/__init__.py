@@ -17,3 +17,9 @@ __all__ += ["Autoencoder", "tied_gradient", "DenoisingAutoencoder",
             "StochasticContractiveAutoencoder", "ContractiveAutoencoder", "jacobian_penalty",
             "jacobian_frobenius_norms", "average_jacobian_norm", "saturated_fraction",
             "contraction_stats", "StackedAutoencoder", "RBM"]
+
+# --- variational autoencoders (issue 5) ---
+from scratchae.models.cvae import CVAE, M2
+from scratchae.models.vae import VAE
+
+__all__ += ["VAE", "CVAE", "M2"]
