@@ -13,8 +13,9 @@ from scratchae.density import (BayesClassifier, LowRankMixture, ManifoldParzenWi
                                select_bandwidth, train_validation_split)
 from scratchae.density._common import kneighbors
 from scratchae.gradcheck import SMOOTH_TOL, check_gradient, check_gradients
-from scratchae.kernels.density import (candidate_logsumexp, gaussian_logsumexp,
-                                       lowrank_logsumexp, screen_candidates)
+from scratchae.density.parzen import PrincipalBound, _screened_lse
+from scratchae.kernels.density import (bound_candidates, candidate_logsumexp,
+                                       gaussian_logsumexp, lowrank_logsumexp)
 
 scipy_special = pytest.importorskip("scipy.special")
 scipy_stats = pytest.importorskip("scipy.stats")
@@ -61,19 +62,41 @@ def test_parzen_far_from_data_equals_exact_sklearn_and_direct_formula():
     assert ours.min() < -400          # the regime where exp() alone would underflow
 
 
+def _near_subspace(rng, n, dim=70, rank=6, noise=0.05):
+    """Points near a rank-6 subspace of R^70 (where the principal-subspace bound is tight)."""
+    return rng.standard_normal((n, rank)) @ rng.standard_normal((rank, dim)) \
+        + noise * rng.standard_normal((n, dim))
+
+
+def test_principal_bound_is_a_lower_bound_on_distances():
+    rng = np.random.default_rng(2)
+    X, Q = _near_subspace(rng, 300), _near_subspace(rng, 20)
+    bound = PrincipalBound(X)
+    yq, sq_yq, r_q, _ = bound.project(Q)
+    lb = ((yq[:, None] - bound.y[None]) ** 2).sum(-1) + (r_q[:, None] - bound.r[None]) ** 2
+    d2 = ((Q[:, None] - X[None]) ** 2).sum(-1)
+    assert np.all(lb <= d2 + 1e-9) and bound.P.shape == (70 // 4, 70)
+    np.testing.assert_allclose(bound.P @ bound.P.T, np.eye(70 // 4), atol=1e-12)
+
+
 def test_parzen_screened_path_equals_exact_path():
     rng = np.random.default_rng(2)
-    X = rng.random((1200, 70))        # D >= 64 and n >= 1000: "auto" screens
-    Q = rng.random((150, 70))
-    for h in (0.15, 0.3):
+    X = _near_subspace(rng, 1200)              # D >= 64 and n >= 1000: "auto" screens
+    Q = _near_subspace(rng, 150)
+    for h in (0.3, 1.0):
         auto = ParzenWindows(h, chunk_size=64).fit(X)
-        assert auto._use_screen()
+        assert auto.bound_ is not None
+        scale = 1 / (2 * h * h)
+        screened = _screened_lse(Q, X, auto.bound_, scale, np.full(150, -1, dtype=np.int64))
+        assert screened is not None            # the screen was selective: no fallback
         exact = ParzenWindows(h, screen=False).fit(X).score_samples(Q)
         np.testing.assert_allclose(auto.score_samples(Q), exact, rtol=0, atol=1e-10)
         np.testing.assert_allclose(exact, direct_parzen(X, Q, h), rtol=0, atol=1e-9)
-    # a wide bandwidth makes every point a candidate: the screened path falls back to float64
-    wide = ParzenWindows(5.0, screen=True).fit(X).score_samples(Q)
-    np.testing.assert_allclose(wide, direct_parzen(X, Q, 5.0), rtol=0, atol=1e-9)
+    # a very wide bandwidth keeps every point: the screened path falls back to float64
+    wide = ParzenWindows(50.0, screen=True).fit(X)
+    assert _screened_lse(Q, X, wide.bound_, 1 / 5000.0, np.full(150, -1, dtype=np.int64)) is None
+    np.testing.assert_allclose(wide.score_samples(Q), direct_parzen(X, Q, 50.0), rtol=0,
+                               atol=1e-9)
 
 
 def test_parzen_density_integrates_to_one_in_1d():
@@ -307,28 +330,32 @@ def test_lowrank_logsumexp_kernel_equals_twin():
 
 
 def test_screening_kernels_equal_twins():
-    rng, A, B, _ = _kernel_inputs(m=11, n=40)
-    cross32 = (A @ B.T).astype(np.float32)
-    sa, sb = (A * A).sum(1), (B * B).sum(1)
-    exclude = np.where(rng.random(11) < 0.5, rng.integers(0, 40, 11), -1).astype(np.int64)
-    margin = rng.uniform(0, 0.5, 11)
-    ptr_j, cols_j = screen_candidates.jit(cross32, sa, sb, margin, 3.0, exclude)
-    ptr_t, cols_t = screen_candidates.twin(cross32, sa, sb, margin, 3.0, exclude)
+    rng = np.random.default_rng(16)
+    X, Q = _near_subspace(rng, 60, dim=12, rank=2), _near_subspace(rng, 11, dim=12, rank=2)
+    bound = PrincipalBound(X, n_directions=3)
+    yq, sq_yq, r_q, _ = bound.project(Q)
+    exclude = np.where(rng.random(11) < 0.5, rng.integers(0, 60, 11), -1).astype(np.int64)
+    args = (yq @ bound.y.T, sq_yq, bound.sq_y, r_q, bound.r, Q, X, 5.0, np.full(11, 1e-9),
+            exclude)
+    ptr_j, cols_j = bound_candidates.jit(*args)
+    ptr_t, cols_t = bound_candidates.twin(*args)
     np.testing.assert_array_equal(ptr_j, ptr_t)
     np.testing.assert_array_equal(cols_j, cols_t)
-    assert 0 < len(cols_t) < 11 * 40
-    np.testing.assert_allclose(candidate_logsumexp.jit(A, B, ptr_t, cols_t, 0.4),
-                               candidate_logsumexp.twin(A, B, ptr_t, cols_t, 0.4),
+    assert 11 <= len(cols_t) < 11 * 60
+    for i in np.nonzero(exclude >= 0)[0]:
+        assert exclude[i] not in cols_t[ptr_t[i]:ptr_t[i + 1]]
+    np.testing.assert_allclose(candidate_logsumexp.jit(Q, X, ptr_t, cols_t, 0.4),
+                               candidate_logsumexp.twin(Q, X, ptr_t, cols_t, 0.4),
                                rtol=1e-13, atol=1e-12)
 
 
 def test_numpy_twins_run_the_whole_estimators(monkeypatch):
     rng = np.random.default_rng(17)
-    X, Q = rng.random((1100, 64)), rng.random((20, 64))
-    with_numba = [ParzenWindows(0.2).fit(X).score_samples(Q),
+    X, Q = _near_subspace(rng, 1100, dim=64), _near_subspace(rng, 20, dim=64)
+    with_numba = [ParzenWindows(0.5).fit(X).score_samples(Q),
                   ManifoldParzenWindows(4, 2, 0.05).fit(X[:200]).score_samples(Q)]
     monkeypatch.setenv("SCRATCHAE_NUMBA", "0")
-    twins = [ParzenWindows(0.2).fit(X).score_samples(Q),
+    twins = [ParzenWindows(0.5).fit(X).score_samples(Q),
              ManifoldParzenWindows(4, 2, 0.05).fit(X[:200]).score_samples(Q)]
     for a, b in zip(with_numba, twins):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-10)

@@ -12,9 +12,10 @@ one pass over the block, with no temporary (m, n) arrays, in float64, one row pe
   ``e_ij = -scale * max(|a_i|^2 + |b_j|^2 - 2 a_i.b_j, 0)``, with ``scale = 1 / (2 h^2)``.
 * :data:`lowrank_logsumexp` -- Gaussians whose covariance is low rank plus isotropic
   (Manifold Parzen, Non-local Manifold Parzen), see the kernel's docstring.
-* :data:`screen_candidates` and :data:`candidate_logsumexp` -- the screened Parzen path: a
-  float32 GEMM picks, for every row, the few training points that can matter, whose distances
-  are then recomputed exactly in float64 (see :mod:`scratchae.density.parzen`).
+* :data:`bound_candidates` and :data:`candidate_logsumexp` -- the screened Parzen path: a
+  lower bound on every distance, from a GEMM in a p-dimensional principal subspace, picks for
+  each row the few training points that can matter, whose distances are then computed exactly
+  (see :mod:`scratchae.density.parzen`).
 
 The log-sum-exp is the stable one: ``LSE(e) = m + log sum_j exp(e_j - m)`` with ``m = max_j e_j``
 (the loops keep a running maximum and rescale the running sum when it grows, so each exponent
@@ -24,7 +25,7 @@ import numpy as np
 
 from scratchae.kernels import Kernel
 
-__all__ = ["gaussian_logsumexp", "lowrank_logsumexp", "screen_candidates",
+__all__ = ["gaussian_logsumexp", "lowrank_logsumexp", "bound_candidates",
            "candidate_logsumexp"]
 
 
@@ -150,55 +151,79 @@ def _lowrank_logsumexp_loops(cross, sq_x, sq_c, xu, cu, inv_var, inv_noise, log_
 
 
 # ---------------------------------------------------------------------- screened Parzen path
-def _screen_candidates_twin(cross32, sq_a, sq_b, margin, window, exclude):
-    """Which training points can matter to each row, from approximate (float32) cross products.
+def _bound_candidates_twin(cross, sq_yq, sq_yx, r_q, r_x, Q, X, window, margin, exclude):
+    """Which training points can matter to each query, from a cheap lower bound on distances.
 
-    With ``d2~_ij = |a_i|^2 + |b_j|^2 - 2 cross32_ij`` (float64 arithmetic on a float32 GEMM)
-    and ``mn_i = min_{j != exclude[i]} d2~_ij``, column j is a candidate of row i when
+    With an orthonormal projection P (p x D) of centred data, y = P(x - m), and the residual
+    norms r = |(I - P'P)(x - m)|, the squared distance splits into the part inside the
+    subspace and the part outside it, and the triangle inequality bounds the outside part:
 
-        d2~_ij <= mn_i + margin[i] + window.
+        LB_ij = |y_i - y_j|^2 + (r_i - r_j)^2  <=  |q_i - x_j|^2.
+
+    ``|y_i - y_j|^2 = sq_yq_i + sq_yx_j - 2 cross_ij`` comes from a p-dimensional GEMM. For each
+    row, the column j* of smallest LB gets its exact distance UB_i = |q_i - x_j*|^2 >= the true
+    nearest distance, and column j is a candidate when
+
+        LB_ij <= UB_i + window + margin[i].
+
+    Every j outside the set has |q_i - x_j|^2 > (nearest)^2 + window: its term is more than
+    ``window * scale`` nats below the largest one. ``margin`` covers float64 round-off.
 
     Parameters
     ----------
-    cross32 : (m, n) float32 cross products;  sq_a : (m,), sq_b : (n,) float64 squared norms.
-    margin : (m,) float64, twice the bound on |d2~ - d2| (so no true neighbour is lost).
-    window : float, how far (in squared distance) beyond the nearest point a term still counts.
-    exclude : (m,) int64, a column to leave out of row i, or -1.
+    cross : (m, n) ``y_i . y_j``;  sq_yq : (m,), sq_yx : (n,) squared norms of the projections.
+    r_q : (m,), r_x : (n,) residual norms;  Q : (m, D), X : (n, D) the points themselves.
+    window : float;  margin : (m,) float;  exclude : (m,) int64 column to leave out, or -1.
 
-    Returns ``(row_ptr, cols)``: row i's candidates are ``cols[row_ptr[i]:row_ptr[i + 1]]``
-    (CSR layout, int64, columns increasing).
+    Returns ``(row_ptr, cols)``: row i's candidates are ``cols[row_ptr[i]:row_ptr[i + 1]]`` (CSR,
+    int64, columns increasing).
     """
-    d2 = sq_a[:, None] + sq_b[None, :] - 2.0 * cross32.astype(np.float64)
+    lb = np.maximum(sq_yq[:, None] + sq_yx[None, :] - 2.0 * cross, 0.0) \
+        + (r_q[:, None] - r_x[None, :]) ** 2
     rows = np.nonzero(exclude >= 0)[0]
-    d2[rows, exclude[rows]] = np.inf
-    threshold = d2.min(axis=1) + margin + window
-    mask = d2 <= threshold[:, None]
-    counts = mask.sum(axis=1)
-    row_ptr = np.zeros(cross32.shape[0] + 1, dtype=np.int64)
-    np.cumsum(counts, out=row_ptr[1:])
-    cols = np.nonzero(mask)[1].astype(np.int64)
-    return row_ptr, cols
+    lb[rows, exclude[rows]] = np.inf
+    best = np.argmin(lb, axis=1)
+    ub = np.sum((Q - X[best]) ** 2, axis=1)
+    mask = lb <= (ub + window + margin)[:, None]
+    row_ptr = np.zeros(cross.shape[0] + 1, dtype=np.int64)
+    np.cumsum(mask.sum(axis=1), out=row_ptr[1:])
+    return row_ptr, np.nonzero(mask)[1].astype(np.int64)
 
 
-def _screen_candidates_loops(cross32, sq_a, sq_b, margin, window, exclude):
-    m, n = cross32.shape
+def _bound_candidates_loops(cross, sq_yq, sq_yx, r_q, r_x, Q, X, window, margin, exclude):
+    m, n = cross.shape
+    dim = Q.shape[1]
     threshold = np.empty(m)
     counts = np.zeros(m, dtype=np.int64)
     for i in prange(m):
-        mn = np.inf
+        lb_min = np.inf
+        best = 0
         for j in range(n):
             if j == exclude[i]:
                 continue
-            d2 = sq_a[i] + sq_b[j] - 2.0 * np.float64(cross32[i, j])
-            if d2 < mn:
-                mn = d2
-        t = mn + margin[i] + window
-        threshold[i] = t
+            y2 = sq_yq[i] + sq_yx[j] - 2.0 * cross[i, j]
+            if y2 < 0.0:
+                y2 = 0.0
+            dr = r_q[i] - r_x[j]
+            lb = y2 + dr * dr
+            if lb < lb_min:
+                lb_min = lb
+                best = j
+        ub = 0.0
+        for k in range(dim):
+            t = Q[i, k] - X[best, k]
+            ub += t * t
+        t_i = ub + window + margin[i]
+        threshold[i] = t_i
         c = 0
         for j in range(n):
             if j == exclude[i]:
                 continue
-            if sq_a[i] + sq_b[j] - 2.0 * np.float64(cross32[i, j]) <= t:
+            y2 = sq_yq[i] + sq_yx[j] - 2.0 * cross[i, j]
+            if y2 < 0.0:
+                y2 = 0.0
+            dr = r_q[i] - r_x[j]
+            if y2 + dr * dr <= t_i:
                 c += 1
         counts[i] = c
     row_ptr = np.zeros(m + 1, dtype=np.int64)
@@ -206,14 +231,18 @@ def _screen_candidates_loops(cross32, sq_a, sq_b, margin, window, exclude):
         row_ptr[i + 1] = row_ptr[i] + counts[i]
     cols = np.empty(row_ptr[m], dtype=np.int64)
     for i in prange(m):
-        k = row_ptr[i]
-        t = threshold[i]
+        p = row_ptr[i]
+        t_i = threshold[i]
         for j in range(n):
             if j == exclude[i]:
                 continue
-            if sq_a[i] + sq_b[j] - 2.0 * np.float64(cross32[i, j]) <= t:
-                cols[k] = j
-                k += 1
+            y2 = sq_yq[i] + sq_yx[j] - 2.0 * cross[i, j]
+            if y2 < 0.0:
+                y2 = 0.0
+            dr = r_q[i] - r_x[j]
+            if y2 + dr * dr <= t_i:
+                cols[p] = j
+                p += 1
     return row_ptr, cols
 
 
@@ -225,7 +254,7 @@ def _candidate_logsumexp_twin(a, b, row_ptr, cols, scale):
     Parameters
     ----------
     a : (m, D) float64 rows;  b : (n, D) float64 training points.
-    row_ptr : (m + 1,) int64, cols : (nnz,) int64 -- the CSR output of ``screen_candidates``.
+    row_ptr : (m + 1,) int64, cols : (nnz,) int64 -- the CSR output of ``bound_candidates``.
     scale : float, ``1 / (2 h^2)``.
 
     Returns (m,) float64 (``-inf`` for a row without candidates).
@@ -306,11 +335,11 @@ class _ParallelKernel(Kernel):
 
 for _twin, _name in ((_gaussian_logsumexp_twin, "gaussian_logsumexp"),
                      (_lowrank_logsumexp_twin, "lowrank_logsumexp"),
-                     (_screen_candidates_twin, "screen_candidates"),
+                     (_bound_candidates_twin, "bound_candidates"),
                      (_candidate_logsumexp_twin, "candidate_logsumexp")):
     _twin.__name__ = _name
 
 gaussian_logsumexp = _ParallelKernel(_gaussian_logsumexp_twin, _gaussian_logsumexp_loops)
 lowrank_logsumexp = _ParallelKernel(_lowrank_logsumexp_twin, _lowrank_logsumexp_loops)
-screen_candidates = _ParallelKernel(_screen_candidates_twin, _screen_candidates_loops)
+bound_candidates = _ParallelKernel(_bound_candidates_twin, _bound_candidates_loops)
 candidate_logsumexp = _ParallelKernel(_candidate_logsumexp_twin, _candidate_logsumexp_loops)
