@@ -17,11 +17,17 @@ from scratchae.data.synthetic import (
     circle_means, gaussian_mixture_1d, gaussian_mixture_1d_pdf, gaussian_mixture_2d_circle,
     s_curve, swiss_roll,
 )
+from scratchae.data.corruption import (CORRUPTIONS, check_corruption, corrupt, gaussian_noise,
+                                       mask_noise, salt_and_pepper)
+from scratchae.data.fallback import load_digits_or_glyphs
+from scratchae.data.glyphs import glyph_digits
 from scratchae.data.usps import load_usps
 
 __all__ = [
     "load_mnist", "load_usps", "parse_idx", "Dataset", "TrainValSplit",
     "DatasetNotFoundError", "DatasetIntegrityError", "binarize", "data_dir", "cache_dir",
     "swiss_roll", "s_curve", "gaussian_mixture_1d", "gaussian_mixture_1d_pdf",
-    "gaussian_mixture_2d_circle", "circle_means",
+    "gaussian_mixture_2d_circle", "circle_means", "mask_noise", "gaussian_noise",
+    "salt_and_pepper", "corrupt", "CORRUPTIONS", "check_corruption", "glyph_digits",
+    "load_digits_or_glyphs",
 ]
