@@ -83,13 +83,19 @@ def parzen_log_likelihood(samples, x_test, x_val, sigmas=GOODFELLOW_SIGMAS, scre
     x_val = as_2d_array(x_val, "x_val", n_features=D, dtype=np.float64)
     x_test = as_2d_array(x_test, "x_test", n_features=D, dtype=np.float64)
     sigmas = _check_sigmas(sigmas)
+    # One fit serves every sigma: what ParzenWindows.fit stores (the points, and what its
+    # screening precomputes) does not depend on the width, which score_samples reads from the
+    # ``bandwidth`` hyperparameter (scikit-learn style); tests check the result against the
+    # formula above.
+    kde = ParzenWindows(bandwidth=float(sigmas[0]), screen=screen, chunk_size=chunk_size)
+    kde.fit(samples)
     scores = np.empty(sigmas.size)
     for i, sigma in enumerate(sigmas):
-        kde = ParzenWindows(bandwidth=float(sigma), screen=screen, chunk_size=chunk_size)
-        scores[i] = float(np.mean(kde.fit(samples).score_samples(x_val)))
+        kde.bandwidth = float(sigma)
+        scores[i] = float(np.mean(kde.score_samples(x_val)))
     best = float(sigmas[int(np.argmax(scores))])
-    ll = ParzenWindows(bandwidth=best, screen=screen, chunk_size=chunk_size) \
-        .fit(samples).score_samples(x_test)
+    kde.bandwidth = best
+    ll = kde.score_samples(x_test)
     stderr = float(np.std(ll) / np.sqrt(ll.size))
     return ParzenResult(best, float(np.mean(ll)), stderr, sigmas, scores, ll, samples.shape[0])
 

@@ -40,6 +40,21 @@ def test_parzen_protocol_equals_the_direct_formula():
     assert result.n_samples == 40 and "sigma = " in str(result)
 
 
+def test_parzen_protocol_on_the_screened_path():
+    """Large enough (n >= 1000, D >= 64) for ParzenWindows' screening: the protocol, which fits
+    once and changes the width, still equals the direct formula for every sigma."""
+    rng = np.random.default_rng(5)
+    samples = rng.random((1000, 64))
+    x_val, x_test = rng.random((20, 64)), rng.random((30, 64))
+    sigmas = [0.15, 0.3, 0.6]
+    result = parzen_log_likelihood(samples, x_test, x_val, sigmas=sigmas)
+    np.testing.assert_allclose(result.validation_scores,
+                               [_direct_parzen(samples, x_val, s).mean() for s in sigmas],
+                               rtol=1e-9)
+    np.testing.assert_allclose(result.log_likelihoods,
+                               _direct_parzen(samples, x_test, result.sigma), rtol=1e-9)
+
+
 def test_parzen_sigma_comes_from_the_validation_set_only():
     """Validation points sit on the samples (a narrow window wins), test points far away (a wide
     one would win): the chosen sigma is the validation's, whatever the test set."""
