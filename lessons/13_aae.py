@@ -265,7 +265,7 @@ print("\nExercises")
 print("1. Replace step 3's -log d(h(x)) by the minimax loss log(1 - d(h(x))) (change one line of\n"
       "   generator_loss and its delta) and train again: what happens to the codes early on, when\n"
       "   d(h(x)) is near 0?")
-print("2. Hide all labels (y = -1 everywhere) in section 5: does the conditioned model behave like\n"
-      "   the unconditioned one of section 4?")
-print("3. Give the prior 5 components instead of 10 (GaussianMixturePrior(5)) without labels: which\n"
-      "   digits share a component?")
+print("2. Hide all labels (y = -1 everywhere) in section 5: does the conditioned model behave\n"
+      "   like the unconditioned one of section 4?")
+print("3. Give the prior 5 components instead of 10 (GaussianMixturePrior(5)) without labels:\n"
+      "   which digits share a component?")

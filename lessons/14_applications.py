@@ -180,8 +180,8 @@ tiles([x_clean[:10], noisy_m, ae_d.reconstruct(noisy_m), dae.reconstruct(noisy_m
 
 # ---------------------------------------------------------------- 4. the 2-D manifold
 epochs2 = 6 if args.quick else 50
-print(f"\n4. Codes of 2 numbers ({[784] + hidden[:1] + [2]}, {epochs2} epochs): the learned manifold and the "
-      f"layout of {len(x_test)} test codes")
+print(f"\n4. Codes of 2 numbers ({[784] + hidden[:1] + [2]}, {epochs2} epochs): the learned "
+      f"manifold and the layout of {len(x_test)} test codes")
 vae2 = VAE([784] + hidden[:1] + [2], activation="relu", seed=args.seed)
 timed("the 2-D VAE", lambda: vae2.fit(x_train, epochs=epochs2, batch_size=64, lr=2e-3,
                                       progress=False))
