@@ -33,13 +33,13 @@ The slide's table: 3.64% test error on USPS as a Bayes classifier with d = 7, k 
 k_mu = 10, sigma0^2 = 0.05, n_hidden = 70 (k_mu = k: every neighbour also trains mu, which is
 what this implementation does).
 """
-import contextlib
 import numbers
 
 import numpy as np
 
 from scratchae._validation import check_positive, make_rng
-from scratchae.density._common import check_data, check_fitted, check_int, kneighbors
+from scratchae.density._common import (check_data, check_fitted, check_int, kneighbors,
+                                       one_blas_thread)
 from scratchae.density.lowrank import LowRankMixture, factors_to_eigen
 from scratchae.nn import optimizers as optimizers_module
 from scratchae.nn.network import Network
@@ -48,18 +48,6 @@ from scratchae.nn.training import apply_step, fit_loop
 __all__ = ["NonLocalManifoldParzen", "factor_gaussian_nll"]
 
 LOG_2PI = np.log(2.0 * np.pi)
-
-
-def _one_blas_thread():
-    """Run the small matrix products of training on one BLAS thread: for (64 x 70) @ (70 x 2049)
-    a second OpenBLAS thread gains nothing, and on a busy machine its spinning can make each
-    step 10-30x slower (measured). Uses threadpoolctl when it is installed (it comes with
-    scikit-learn); otherwise changes nothing."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _softplus(s):
@@ -280,7 +268,7 @@ class NonLocalManifoldParzen:
             return bool(callback(epoch, self)) if callback is not None else False
 
         if self.epochs > 0:
-            with _one_blas_thread():
+            with one_blas_thread():
                 history = fit_loop(step, n, self.epochs, self.batch_size, rng=rng,
                                    validate=validate if X_val is not None else None,
                                    progress=self.progress, desc="NonLocalManifoldParzen",

@@ -43,13 +43,14 @@ sits on its own window), so h is chosen by the leave-one-out log-likelihood
 (:func:`loo_log_likelihood`), or by the log-likelihood of a validation split of the training
 set (:func:`select_bandwidth` with ``X_val``) -- never by the test set.
 """
+import contextlib
 import numbers
 
 import numpy as np
 
 from scratchae._validation import check_positive
-from scratchae.density._common import (check_data, check_fitted, rows_per_chunk,
-                                       squared_norms)
+from scratchae.density._common import (check_data, check_fitted, one_blas_thread,
+                                       rows_per_chunk, squared_norms)
 from scratchae.kernels.density import (bound_candidates, candidate_logsumexp,
                                        gaussian_logsumexp)
 
@@ -132,18 +133,22 @@ def parzen_log_sum_exp(Q, X, bandwidth, loo=False, bound=None, chunk_size=None, 
     sq_q = sq_x if loo else squared_norms(Q)
     step = rows_per_chunk(n, chunk_size)
     out = np.empty(Q.shape[0])
-    for start in range(0, Q.shape[0], step):
-        stop = min(start + step, Q.shape[0])
-        exclude = np.arange(start, stop, dtype=np.int64) if loo \
-            else np.full(stop - start, -1, dtype=np.int64)
-        lse = None
-        if bound is not None:
-            lse = _screened_lse(Q[start:stop], X, bound, scale, exclude)
+    with contextlib.ExitStack() as single_blas:
+        if bound is not None:          # small GEMMs + numba kernels: see one_blas_thread
+            single_blas.enter_context(one_blas_thread())
+        for start in range(0, Q.shape[0], step):
+            stop = min(start + step, Q.shape[0])
+            exclude = np.arange(start, stop, dtype=np.int64) if loo \
+                else np.full(stop - start, -1, dtype=np.int64)
+            lse = None
+            if bound is not None:
+                lse = _screened_lse(Q[start:stop], X, bound, scale, exclude)
+                if lse is None:        # too many candidates: plain GEMM from here on
+                    bound = None
+                    single_blas.close()
             if lse is None:
-                bound = None
-        if lse is None:
-            lse = _exact_lse(Q[start:stop], sq_q[start:stop], X, sq_x, scale, exclude)
-        out[start:stop] = lse
+                lse = _exact_lse(Q[start:stop], sq_q[start:stop], X, sq_x, scale, exclude)
+            out[start:stop] = lse
     return out
 
 
