@@ -82,6 +82,8 @@ class ManifoldParzenWindows:
                 or not np.isfinite(sigma0_sq) or not sigma0_sq > 0:
             raise ValueError(f"sigma0_sq must be a positive finite number; got {sigma0_sq!r}")
         self.sigma0_sq = float(sigma0_sq)
+        if chunk_size is not None:
+            check_int(chunk_size, "chunk_size", 1)
         self.chunk_size = chunk_size
 
     def get_params(self):
