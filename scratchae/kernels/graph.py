@@ -8,13 +8,16 @@ kernel's NumPy twin, word for word: N sweeps over an N x N matrix, O(N^3) work.
 The compiled kernel gets the same answer by Dijkstra's algorithm from every node, with a 4-ary
 heap (shallower than a binary one, so a pop costs fewer unpredictable branches), on the sparse
 graph: O(N E log N) work for E edges, which for a k-NN graph (E ~ kN) is far less than N^3; the
-N sources are independent and run in parallel (``numba.prange``).
+N sources are independent and run in parallel (``numba.prange``). The graph being undirected,
+``d(s, t) = d(t, s)``: the search from ``s`` stops as soon as every node numbered above ``s`` is
+settled, and the rest of its row is copied from the other rows at the end (on a graph numbered
+along the manifold, as Isomap's is, this skips about a fifth of the work).
 
 Signature (both): ``shortest_paths(indptr, indices, weights, labels) -> D``
 
-* ``indptr`` (n + 1,) int64, ``indices`` (E,) int64, ``weights`` (E,) float64 >= 0: a graph in CSR
-  form, the edges out of node ``i`` being ``indices[indptr[i]:indptr[i+1]]`` with lengths
-  ``weights[...]`` (store an undirected edge in both directions);
+* ``indptr`` (n + 1,) int64, ``indices`` (E,) int64, ``weights`` (E,) float64 >= 0: an
+  *undirected* graph in CSR form, each edge stored in both directions with the same length: the
+  edges out of node ``i`` are ``indices[indptr[i]:indptr[i+1]]`` with lengths ``weights[...]``;
 * ``labels`` (n,) int64, a permutation: graph node ``i`` is row and column ``labels[i]`` of ``D``
   (``np.arange(n)`` keeps the graph's numbering). Isomap runs Dijkstra on a graph renumbered by
   reverse Cuthill--McKee, so that a node's neighbours sit close in memory (about 20% faster),
@@ -23,11 +26,11 @@ Signature (both): ``shortest_paths(indptr, indices, weights, labels) -> D``
   ``s`` to node ``t``, ``inf`` if there is none, 0 on the diagonal.
 
 Both sum edge lengths along a path, but in different orders, so they agree to rounding
-(relative 1e-12), not bit for bit. The twin needs n^2 memory and n^3 time: use it for small graphs.
+(relative 1e-12), not bit for bit; the kernel's ``D`` is exactly symmetric. The twin needs n^2 memory and n^3 time: use it for small graphs.
 """
 import numpy as np
 
-from scratchae.kernels import Kernel
+from scratchae.kernels import Kernel, numba_enabled
 
 __all__ = ["shortest_paths", "ParallelKernel"]
 
@@ -49,7 +52,7 @@ def _shortest_paths_twin(indptr, indices, weights, labels):
 def _shortest_paths_loops(indptr, indices, weights, labels):
     n = indptr.shape[0] - 1
     out = np.empty((n, n))
-    n_blocks = min(n, 64)                 # sources are dealt to blocks; a block reuses its arrays
+    n_blocks = min(n, 256)                # sources are dealt to blocks; a block reuses its arrays
     for block in prange(n_blocks):  # numba.prange once compiled
         dist = np.empty(n)
         key = np.empty(n)                 # 4-ary min-heap of (key, node) pairs
@@ -64,10 +67,13 @@ def _shortest_paths_loops(indptr, indices, weights, labels):
             node[0] = source
             where[source] = 0
             size = 1
-            while size > 0:
+            remaining = n - 1 - source           # nodes v > source not settled yet
+            while size > 0 and remaining > 0:
                 u = node[0]                      # pop the closest unsettled node
                 du = key[0]
                 where[u] = -2
+                if u > source:
+                    remaining -= 1
                 size -= 1
                 if size > 0:                     # move the last leaf to the root, sift it down
                     xk = key[size]
@@ -116,8 +122,13 @@ def _shortest_paths_loops(indptr, indices, weights, labels):
                         node[i] = v
                         where[v] = i
             row = out[labels[source]]
-            for v in range(n):
+            row[labels[source]] = 0.0
+            for v in range(source + 1, n):       # settled (or unreachable: inf)
                 row[labels[v]] = dist[v]
+    for v in prange(n):                          # d(v, s) = d(s, v) for s < v
+        row = out[labels[v]]
+        for s in range(v):
+            row[labels[s]] = out[labels[s], labels[v]]
     return out
 
 
@@ -131,7 +142,13 @@ def _example():
 class ParallelKernel(Kernel):
     """A :class:`Kernel` whose loops use ``prange``: the module global ``prange`` is plain
     ``range`` until the first compilation, which swaps in ``numba.prange``. So importing this
-    module does not import numba, and the loops stay valid Python."""
+    module does not import numba, and the loops stay valid Python.
+
+    Calls hand out the ``prange`` iterations one at a time to whichever thread is free
+    (``numba.set_parallel_chunksize(1)`` for the call) instead of cutting the range into one
+    fixed slice per thread: on a shared machine a thread can lose its core for a while, and a
+    fixed split would make everyone wait for it.
+    """
 
     @property
     def jit(self):
@@ -139,6 +156,17 @@ class ParallelKernel(Kernel):
             import numba
             self.loops.__globals__["prange"] = numba.prange
         return Kernel.jit.fget(self)
+
+    def __call__(self, *args):
+        if not numba_enabled():
+            return self.twin(*args)
+        import numba
+        compiled = self.jit
+        previous = numba.set_parallel_chunksize(1)
+        try:
+            return compiled(*args)
+        finally:
+            numba.set_parallel_chunksize(previous)
 
 
 prange = range
