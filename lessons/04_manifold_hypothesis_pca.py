@@ -104,7 +104,8 @@ fig, ax = plt.subplots(figsize=(6, 4))
 ax.plot(np.arange(1, 785), cum, lw=2)
 for d in (2, 10, 30):
     ax.axvline(d, color="0.6", ls=":")
-    ax.annotate(f"d={d}: {cum[d - 1]:.0%}", (d, cum[d - 1]), xytext=(d * 1.4 + 4, cum[d - 1] - 0.08),
+    ax.annotate(f"d={d}: {cum[d - 1]:.0%}", (d, cum[d - 1]),
+                xytext=(d * 1.4 + 4, cum[d - 1] - 0.08),
                 arrowprops={"arrowstyle": "-", "color": "0.5"}, fontsize=8)
 ax.set_xscale("log")
 ax.set_xlabel("number of principal components d")

@@ -51,8 +51,9 @@ def compare(name, description, ours_factory, sklearn_factory, n, n_neighbors, ta
         report.add("Procrustes disparity ours vs scikit-learn", procrustes_disparity(Y_sk, Y),
                    0.0, source="0 = same embedding up to rotation/scale", unit="")
         skm_trust = skm.trustworthiness
-        report.add("trustworthiness (k=10), ours vs scikit-learn's", skm_trust(X, Y, n_neighbors=10),
-                   skm_trust(X, Y_sk, n_neighbors=10), source=source, unit="")
+        report.add("trustworthiness (k=10), ours vs scikit-learn's",
+                   skm_trust(X, Y, n_neighbors=10), skm_trust(X, Y_sk, n_neighbors=10),
+                   source=source, unit="")
     report.add("peak RSS of this process", peak_rss_mb(), None, unit="MiB")
     report.write(out)
     return report

@@ -26,7 +26,8 @@ Signature (both): ``shortest_paths(indptr, indices, weights, labels) -> D``
   ``s`` to node ``t``, ``inf`` if there is none, 0 on the diagonal.
 
 Both sum edge lengths along a path, but in different orders, so they agree to rounding
-(relative 1e-12), not bit for bit; the kernel's ``D`` is exactly symmetric. The twin needs n^2 memory and n^3 time: use it for small graphs.
+(relative 1e-12), not bit for bit; the kernel's ``D`` is exactly symmetric. The twin needs n^2
+memory and n^3 time: use it for small graphs.
 """
 import numpy as np
 
