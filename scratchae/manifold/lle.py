@@ -23,7 +23,9 @@ factored by a band Cholesky (:mod:`scratchae.kernels.banded`), and subspace iter
 (:mod:`scratchae.manifold.eigen`) runs on ``P (M + eps I)^{-1} P`` (``P`` removes the constant
 vector): its largest eigenvalues ``1 / (lambda + eps)`` belong to the smallest ``lambda`` of ``M``.
 ``eps`` is tiny (``1e-10`` of the mean diagonal): it only keeps the factorisation away from the
-exact singularity.
+exact singularity. On points of a 2-D sheet the band is narrow (swiss roll, N = 5000: about 200);
+on high-dimensional data (MNIST) the neighbourhoods do not line up and the band is a large part
+of N, so above ``N / 4`` the dense LAPACK Cholesky (the kernel's twin) is used instead.
 
 Duplicate points: the documented handling is to *merge* them. Exact duplicates are collapsed to
 one representative before the neighbour search (two copies would reconstruct each other with
@@ -162,7 +164,10 @@ class LocallyLinearEmbedding:
         ab = lle_matrix_band(nbrs, W, perm)
         eps = 1e-10 * ab[:, 0].mean()
         ab[:, 0] += eps
-        lb = band_cholesky(ab)
+        if ab.shape[1] - 1 > N // 4:     # a wide band (high-dimensional data): LAPACK's dense
+            lb = band_cholesky.twin(ab)   # Cholesky (the kernel's twin) beats N b^2 / 2 loops
+        else:
+            lb = band_cholesky(ab)
         pos = np.empty(N, dtype=np.int64)
         pos[perm] = np.arange(N)
 
