@@ -448,6 +448,17 @@ def test_lle_agrees_with_sklearn(manifold_data):
     np.testing.assert_allclose(ours.transform(X_new), ref.transform(X_new) * signs, atol=1e-6)
 
 
+def test_lle_wide_band_dense_path_agrees_with_sklearn():
+    # 10-D Gaussian data: neighbourhoods do not line up, the band of M is wider than N/4 and the
+    # dense LAPACK factorisation is used
+    X = np.random.default_rng(22).standard_normal((300, 10))
+    ours = LocallyLinearEmbedding(n_neighbors=12).fit(X)
+    ref = skm.LocallyLinearEmbedding(n_neighbors=12, random_state=0, eigen_solver="dense").fit(X)
+    assert ours.bandwidth_ > 300 // 4
+    assert procrustes_disparity(ours.embedding_, ref.embedding_) < 1e-8
+    np.testing.assert_allclose(ours.reconstruction_error_, ref.reconstruction_error_, rtol=1e-6)
+
+
 def test_embeddings_are_deterministic_and_seed_free():
     X, _ = s_curve(300, rng=18)
     for Est in (Isomap, LocallyLinearEmbedding):
