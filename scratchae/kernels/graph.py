@@ -102,12 +102,10 @@ def _shortest_paths_loops(indptr, indices, weights, labels):
                     where[xn] = i
                 for e in range(indptr[u], indptr[u + 1]):   # relax every edge out of u
                     v = indices[e]
-                    i = where[v]
-                    if i == -2:
-                        continue
                     nd = du + weights[e]
-                    if nd < dist[v]:
+                    if nd < dist[v]:             # never true for a settled v: dist[v] <= du
                         dist[v] = nd
+                        i = where[v]
                         if i == -1:              # first time seen: append a leaf
                             i = size
                             size += 1
