@@ -23,8 +23,8 @@ place of the samples: a Parzen estimate rewards samples that sit close to test d
 Theis, van den Oord & Bethge (2016) showed it can rank models oddly -- read the numbers with that
 in mind.
 
-``quick=True``: 4,000 training images, a small network, 2 passes, 1,000 samples, 500 validation
-and 1,000 test images (a smoke run, not comparable).
+``quick=True``: 2,000 training images, a small network, 2 passes, 500 samples, 300 validation
+and 500 test images (a smoke run, not comparable).
 """
 import argparse
 import time
@@ -64,9 +64,9 @@ def run(out="scratchae-out", quick=False, seed=0, full=False, budget_minutes=12.
     discriminator_sizes = list(discriminator_sizes or (1000, 1000))
     epochs, budget = (full_epochs, None) if full else (10 ** 6, budget_minutes * 60.0)
     if quick:
-        x_train, x_test = x_train[:4000], x_test[:1000]
-        layer_sizes, discriminator_sizes = [784, 128, 128, 8], [64, 64]
-        epochs, budget, n_samples, n_validation, data_baseline = 2, None, 1000, 500, False
+        x_train, x_test = x_train[:2000], x_test[:500]
+        layer_sizes, discriminator_sizes = [784, 64, 64, 8], [32, 32]
+        epochs, budget, n_samples, n_validation, data_baseline = 2, None, 500, 300, False
     x_val = x_val[:n_validation]
     lr_d = lr if lr_discriminator is None else lr_discriminator
     lr_g = lr if lr_generator is None else lr_generator
