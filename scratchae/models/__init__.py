@@ -23,3 +23,11 @@ from scratchae.models.cvae import CVAE, M2
 from scratchae.models.vae import VAE
 
 __all__ += ["VAE", "CVAE", "M2"]
+
+# --- adversarial autoencoders (issue 5) ---
+from scratchae.models.aae import AAE
+from scratchae.models.aae_semi import SemiSupervisedAAE
+from scratchae.models.priors import GaussianMixturePrior, GaussianPrior, SwissRollPrior, get_prior
+
+__all__ += ["AAE", "SemiSupervisedAAE", "GaussianPrior", "GaussianMixturePrior", "SwissRollPrior",
+            "get_prior"]
