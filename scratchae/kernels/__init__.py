@@ -31,7 +31,8 @@ class Kernel:
         The same computation written with explicit loops, compiled by numba on first call.
         It must have the same signature and return the same thing as ``twin``.
     parallel : bool
-        Compile with ``parallel=True`` (use ``numba.prange`` inside ``loops``).
+        Compile with ``parallel=True``: ``loops`` may then iterate with ``prange``, which its module
+        binds to ``range`` (``prange = range``) and which becomes ``numba.prange`` at compile time.
     example : callable or None
         Returns a small tuple of arguments; ``scratchae bench import`` uses it to time the first
         call (compile, or load from numba's cache).
@@ -50,8 +51,12 @@ class Kernel:
     def jit(self):
         """The compiled kernel (compiled, or loaded from numba's cache, on first access)."""
         if self._jit is None:
-            from numba import njit
-            self._jit = njit(cache=True, fastmath=False, parallel=self.parallel)(self.loops)
+            import numba
+            if self.parallel:
+                # the loops' module defines ``prange = range`` so that it imports without numba
+                # and stays plain Python; the compiled version gets numba's parallel range
+                self.loops.__globals__["prange"] = numba.prange
+            self._jit = numba.njit(cache=True, fastmath=False, parallel=self.parallel)(self.loops)
         return self._jit
 
     def __call__(self, *args):

@@ -10,7 +10,8 @@ For a parameter ``p`` with gradient ``g``, moments ``m``, ``v`` and step number 
 which equals the paper's  p - lr m_hat / (sqrt(v_hat) + eps)  with the bias corrections folded
 into two scalars. All arrays are updated in place; they must be 1-D views of the same length
 (pass ``arr.reshape(-1)`` of a contiguous array). The twin allocates temporaries for each line;
-the kernel does the three lines in one pass over memory.
+the kernel does the three lines in one pass over memory, in the arrays' own precision, with the
+vector cut into blocks shared among the cores (``prange``).
 """
 import numpy as np
 
@@ -33,21 +34,33 @@ def _adam_update_twin(p, g, m, v, lr, beta1, beta2, eps, t):
 
 def _adam_update_loops(p, g, m, v, lr, beta1, beta2, eps, t):
     c2 = np.sqrt(1.0 - beta2 ** t)
-    lr_t = lr * c2 / (1.0 - beta1 ** t)
-    eps_t = eps * c2
-    for i in range(p.shape[0]):
-        gi = g[i]
-        mi = beta1 * m[i] + (1.0 - beta1) * gi
-        vi = beta2 * v[i] + (1.0 - beta2) * gi * gi
-        m[i] = mi
-        v[i] = vi
-        p[i] -= lr_t * mi / (np.sqrt(vi) + eps_t)
+    # the scalars in the arrays' own precision, so float32 arrays are updated in float32 arithmetic
+    k = np.empty(6, dtype=p.dtype)
+    k[0] = beta1
+    k[1] = 1.0 - beta1
+    k[2] = beta2
+    k[3] = 1.0 - beta2
+    k[4] = lr * c2 / (1.0 - beta1 ** t)
+    k[5] = eps * c2
+    b1, ob1, b2, ob2, lr_t, eps_t = k[0], k[1], k[2], k[3], k[4], k[5]
+    n = p.shape[0]
+    n_blocks = (n + _BLOCK - 1) // _BLOCK
+    for blk in prange(n_blocks):                      # blocks of the vector, one per thread
+        for i in range(blk * _BLOCK, min(n, (blk + 1) * _BLOCK)):
+            gi = g[i]
+            mi = b1 * m[i] + ob1 * gi
+            vi = b2 * v[i] + ob2 * gi * gi
+            m[i] = mi
+            v[i] = vi
+            p[i] -= lr_t * mi / (np.sqrt(vi) + eps_t)
 
 
-_adam_update_twin.__name__ = "adam_update"
 def _example():
     p, g, m, v = (np.zeros(8, np.float32) for _ in range(4))
     return p, g, m, v, 1e-3, 0.9, 0.999, 1e-8, 1.0
 
 
-adam_update = Kernel(_adam_update_twin, _adam_update_loops, example=_example)
+_adam_update_twin.__name__ = "adam_update"
+prange = range          # numba.prange once compiled (see scratchae.kernels.Kernel)
+_BLOCK = 16384
+adam_update = Kernel(_adam_update_twin, _adam_update_loops, parallel=True, example=_example)

@@ -32,9 +32,14 @@ class Activation:
     def df(self, z):
         raise NotImplementedError
 
-    def backward(self, z, grad_a):
-        """dC/dz = dC/da (.) sigma'(z) -- the Hadamard product of BP1/BP2."""
-        return grad_a * self.df(z)
+    def df_from_output(self, z, a):
+        """sigma'(z) when a = sigma(z) is already known (sigmoid and tanh reuse it)."""
+        return self.df(z)
+
+    def backward(self, z, grad_a, a=None):
+        """dC/dz = dC/da (.) sigma'(z) -- the Hadamard product of BP1/BP2. ``a`` = sigma(z), if
+        given, saves recomputing it."""
+        return grad_a * (self.df(z) if a is None else self.df_from_output(z, a))
 
     def __call__(self, z):
         return self.f(z)
@@ -60,6 +65,9 @@ class Sigmoid(Activation):
         s = self.f(z)
         return s * (1.0 - s)
 
+    def df_from_output(self, z, a):
+        return a * (1.0 - a)
+
 
 class Tanh(Activation):
     """tanh(z);  tanh'(z) = 1 - tanh(z)^2."""
@@ -72,6 +80,9 @@ class Tanh(Activation):
     def df(self, z):
         t = np.tanh(z)
         return 1.0 - t * t
+
+    def df_from_output(self, z, a):
+        return 1.0 - a * a
 
 
 class ReLU(Activation):
@@ -159,8 +170,8 @@ class Softmax(Activation):
         a = self.f(z)
         return a * (1.0 - a)
 
-    def backward(self, z, grad_a):
-        a = self.f(z)
+    def backward(self, z, grad_a, a=None):
+        a = self.f(z) if a is None else a
         return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
 

@@ -26,24 +26,25 @@ import numpy as np
 __all__ = ["output_error", "hidden_error", "bias_gradient", "weight_gradient", "input_gradient"]
 
 
-def output_error(grad_a, z, activation):
+def output_error(grad_a, z, activation, a=None):
     """BP1: delta_L = grad_a C (.) sigma'(z_L).
 
     Inputs: ``grad_a`` (batch, n_L) = dC/da at the output; ``z`` (batch, n_L) the output
-    pre-activation; ``activation`` an :class:`~scratchae.nn.activations.Activation`.
+    pre-activation; ``activation`` an :class:`~scratchae.nn.activations.Activation`; ``a`` the
+    cached sigma(z_L) if known (sigmoid and tanh then need no second exp/tanh).
     Returns ``delta`` (batch, n_L) = dC/dz_L.
     """
-    return activation.backward(z, grad_a)
+    return activation.backward(z, grad_a, a)
 
 
-def hidden_error(delta_next, W_next, z, activation):
+def hidden_error(delta_next, W_next, z, activation, a=None):
     """BP2: delta_l = ((W_{l+1})^T delta_{l+1}) (.) sigma'(z_l), in batch form
     ``(delta_next @ W_next) * sigma'(z)``.
 
-    Inputs: ``delta_next`` (batch, n_{l+1}); ``W_next`` (n_{l+1}, n_l); ``z`` (batch, n_l).
-    Returns ``delta`` (batch, n_l).
+    Inputs: ``delta_next`` (batch, n_{l+1}); ``W_next`` (n_{l+1}, n_l); ``z`` (batch, n_l);
+    ``a`` the cached sigma(z_l), optional. Returns ``delta`` (batch, n_l).
     """
-    return activation.backward(z, input_gradient(delta_next, W_next))
+    return activation.backward(z, input_gradient(delta_next, W_next), a)
 
 
 def bias_gradient(delta):

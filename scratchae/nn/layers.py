@@ -95,7 +95,7 @@ class Dense:
         grad_a = np.asarray(grad_a)
         if grad_a.shape != self.z.shape:
             raise ValueError(f"grad_a must have shape {self.z.shape}; got {grad_a.shape}")
-        delta = output_error(grad_a, self.z, self.activation)
+        delta = output_error(grad_a, self.z, self.activation, self.a)
         return self.backward_delta(delta)
 
     def __repr__(self):

@@ -94,7 +94,7 @@ class Network:
             if grad_output.shape != top.z.shape:
                 raise ValueError(f"grad_output must have shape {top.z.shape}; "
                                  f"got {grad_output.shape}")
-            delta = output_error(grad_output, top.z, top.activation)            # BP1
+            delta = output_error(grad_output, top.z, top.activation, top.a)     # BP1
         elif np.shape(delta) != top.z.shape:
             raise ValueError(f"delta must have shape {top.z.shape}; got {np.shape(delta)}")
         for l in range(len(self.layers) - 1, -1, -1):
@@ -103,7 +103,8 @@ class Network:
             layer.grads["W"] = weight_gradient(delta, layer.a_prev)               # BP4
             if l > 0:
                 below = self.layers[l - 1]
-                delta = hidden_error(delta, layer.params["W"], below.z, below.activation)  # BP2
+                delta = hidden_error(delta, layer.params["W"], below.z, below.activation,
+                                     below.a)                                     # BP2
         return input_gradient(delta, self.layers[0].params["W"]) if need_input_grad else None
 
     def loss_and_grads(self, x, y, loss):
