@@ -75,8 +75,33 @@ def _torch_mlp(torch, sizes, act, last_identity=True):
     return torch.nn.Sequential(*layers)
 
 
+def _timed_torch_epoch(torch, x, seed, enc, dec, batch_loss):
+    """Adam on ``enc`` and ``dec``; one warm-up pass over 512 examples, then one timed epoch of
+    batches of 128. ``batch_loss(xb, gen)`` returns the mean loss of a batch.
+    Returns (seconds, last loss, torch threads, torch version)."""
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
+    data = torch.from_numpy(np.ascontiguousarray(x))
+    gen = torch.Generator().manual_seed(seed)
+
+    def epoch(xs):
+        last = None
+        for idx in torch.randperm(xs.shape[0], generator=gen).split(128):
+            loss = batch_loss(xs[idx], gen)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            last = float(loss.detach())
+        return last
+
+    epoch(data[:512])
+    t0 = time.perf_counter()
+    last = epoch(data)
+    return time.perf_counter() - t0, last, torch.get_num_threads(), torch.__version__
+
+
 def torch_vae_epoch(x, seed=0):
-    """The same VAE in PyTorch CPU: returns (seconds, last loss, torch threads) or None."""
+    """The same VAE in PyTorch CPU: returns (seconds, last loss, torch threads, version) or
+    None when torch is not installed."""
     torch = optional("torch")
     if torch is None:
         return None
@@ -85,64 +110,34 @@ def torch_vae_epoch(x, seed=0):
     J = VAE_SIZES[-1]
     enc = _torch_mlp(torch, VAE_SIZES[:-1] + [2 * J], torch.nn.Tanh)
     dec = _torch_mlp(torch, VAE_SIZES[::-1], torch.nn.Tanh)
-    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
-    data = torch.from_numpy(np.ascontiguousarray(x))
-    gen = torch.Generator().manual_seed(seed)
 
-    def epoch(xs):
-        last = None
-        for idx in torch.randperm(xs.shape[0], generator=gen).split(128):
-            xb = xs[idx]
-            h = enc(xb)
-            mu, log_var = h[:, :J], h[:, J:]
-            z = mu + torch.exp(0.5 * log_var) * torch.randn(mu.shape, generator=gen)
-            logits = dec(z)
-            recon = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, xb, reduction="sum") / xb.shape[0]
-            kl = 0.5 * torch.sum(mu ** 2 + log_var.exp() - log_var - 1) / xb.shape[0]
-            loss = recon + kl
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            last = float(loss.detach())
-        return last
+    def batch_loss(xb, gen):
+        h = enc(xb)
+        mu, log_var = h[:, :J], h[:, J:]
+        z = mu + torch.exp(0.5 * log_var) * torch.randn(mu.shape, generator=gen)
+        recon = torch.nn.functional.binary_cross_entropy_with_logits(
+            dec(z), xb, reduction="sum") / xb.shape[0]
+        kl = 0.5 * torch.sum(mu ** 2 + log_var.exp() - log_var - 1) / xb.shape[0]
+        return recon + kl
 
-    epoch(data[:512])
-    t0 = time.perf_counter()
-    last = epoch(data)
-    return time.perf_counter() - t0, last, torch.get_num_threads(), torch.__version__
+    return _timed_torch_epoch(torch, x, seed, enc, dec, batch_loss)
 
 
 def torch_ae_epoch(x, seed=0):
+    """The same deep autoencoder in PyTorch CPU, or None when torch is not installed."""
     torch = optional("torch")
     if torch is None:
         return None
     torch.manual_seed(seed)
     torch.set_num_threads(blas_threads())
-    sizes = DEEP_AE_SIZES
-    enc = _torch_mlp(torch, sizes, torch.nn.Sigmoid)
-    dec = _torch_mlp(torch, sizes[::-1], torch.nn.Sigmoid)
-    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
-    data = torch.from_numpy(np.ascontiguousarray(x))
-    gen = torch.Generator().manual_seed(seed)
+    enc = _torch_mlp(torch, DEEP_AE_SIZES, torch.nn.Sigmoid)
+    dec = _torch_mlp(torch, DEEP_AE_SIZES[::-1], torch.nn.Sigmoid)
 
-    def epoch(xs):
-        last = None
-        for idx in torch.randperm(xs.shape[0], generator=gen).split(128):
-            xb = xs[idx]
-            logits = dec(enc(xb))
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, xb, reduction="sum") / xb.shape[0]
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            last = float(loss.detach())
-        return last
+    def batch_loss(xb, gen):
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            dec(enc(xb)), xb, reduction="sum") / xb.shape[0]
 
-    epoch(data[:512])
-    t0 = time.perf_counter()
-    last = epoch(data)
-    return time.perf_counter() - t0, last, torch.get_num_threads(), torch.__version__
+    return _timed_torch_epoch(torch, x, seed, enc, dec, batch_loss)
 
 
 def torch_blas_note():
