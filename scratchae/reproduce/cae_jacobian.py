@@ -23,8 +23,10 @@ from scratchae.reproduce._mnist_subsets import mnist_splits
 
 NAME = "cae-jacobian"
 DESCRIPTION = "average ||J_h(x)||_F and saturation of AE, AE+wd, DAE-g, DAE-b, CAE on MNIST"
-SOURCE = "Rifai et al. 2011, ICML, Table 1 (MNIST)"
-#: model -> (average ||J||_F, SAT) as printed in the paper.
+SOURCE = "Rifai et al. 2011, ICML, Table 1 (MNIST; values not yet checked against the PDF)"
+#: model -> (average ||J||_F, SAT) as recalled from the paper's Table 1. They have not been checked
+#: against the published PDF in this project yet (no copy was at hand), and the JF column is
+#: normalised differently from ours: compare orderings only until someone verifies them.
 PAPER = {"CAE": (0.73e-4, 0.8636), "DAE-g": (0.86e-4, 0.1777), "DAE-b": (7.87e-4, 0.6819),
          "AE+wd": (5.00e-4, 0.1297), "AE": (17.5e-4, 0.4990)}
 
