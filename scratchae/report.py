@@ -11,7 +11,17 @@ import platform
 import time
 from pathlib import Path
 
-__all__ = ["Report", "machine_info"]
+__all__ = ["Report", "machine_info", "blas_threads"]
+
+
+def blas_threads():
+    """Threads NumPy's BLAS runs on (threadpoolctl's report), or None if it cannot tell."""
+    try:
+        from threadpoolctl import threadpool_info
+        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        return int(pools[0]["num_threads"]) if pools else None
+    except Exception:
+        return None
 
 
 def machine_info():

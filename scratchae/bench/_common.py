@@ -55,13 +55,10 @@ def peak_rss_mb():
 
 def blas_threads():
     """Threads NumPy's BLAS uses (threadpoolctl if present, else the environment, else cores)."""
-    try:
-        from threadpoolctl import threadpool_info
-        for pool in threadpool_info():
-            if pool.get("user_api") == "blas":
-                return int(pool["num_threads"])
-    except Exception:
-        pass
+    from scratchae.report import blas_threads as reported
+
+    if reported() is not None:
+        return reported()
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         if os.environ.get(var):
             return int(os.environ[var])

@@ -40,13 +40,6 @@ GAN_REFERENCE = 225.0
 SOURCE = "Makhzani et al. 2015, Table 1, MNIST, 10K samples"
 
 
-def _blas_threads():
-    try:
-        from threadpoolctl import threadpool_info
-        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-        return pools[0].get("num_threads") if pools else None
-    except Exception:
-        return None
 
 
 def run(out="scratchae-out", quick=False, seed=0, full=False, budget_minutes=12.0,
@@ -56,7 +49,7 @@ def run(out="scratchae-out", quick=False, seed=0, full=False, budget_minutes=12.
     from scratchae.evaluation import GOODFELLOW_SIGMAS, parzen_log_likelihood
     from scratchae.models.aae import AAE
     from scratchae.models.priors import GaussianPrior
-    from scratchae.report import Report
+    from scratchae.report import Report, blas_threads
 
     (x_train, _), (x_val, _) = load_mnist(validation_size=10000)
     x_test, _ = load_mnist(split="test")
@@ -78,7 +71,7 @@ def run(out="scratchae-out", quick=False, seed=0, full=False, budget_minutes=12.
               "budget_minutes": None if budget is None else budget_minutes,
               "n_samples": n_samples, "n_validation": len(x_val), "n_test": len(x_test),
               "sigmas": "logspace(-1, 0, 10)", "seed": seed, "quick": quick, "full": full,
-              "dtype": "float32", "blas_threads": _blas_threads()}
+              "dtype": "float32", "blas_threads": blas_threads()}
     report = Report(NAME, params)
     print(f"{NAME}: {DESCRIPTION}\n{params}", flush=True)
 

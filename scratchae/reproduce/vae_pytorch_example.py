@@ -21,19 +21,12 @@ REFERENCE = 105.6
 SOURCE = "pytorch/examples vae/main.py, test loss after 10 epochs"
 
 
-def _blas_threads():
-    try:
-        from threadpoolctl import threadpool_info
-        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-        return pools[0].get("num_threads") if pools else None
-    except Exception:
-        return None
 
 
 def run(out="scratchae-out", quick=False, seed=0):
     from scratchae.data import load_mnist
     from scratchae.models.vae import VAE
-    from scratchae.report import Report
+    from scratchae.report import Report, blas_threads
 
     x_train, _ = load_mnist(split="train")
     x_test, _ = load_mnist(split="test")
@@ -42,7 +35,7 @@ def run(out="scratchae-out", quick=False, seed=0):
     params = {"layer_sizes": [784, 400, 20], "activation": "relu", "likelihood": "bernoulli",
               "optimizer": "adam", "lr": 1e-3, "batch_size": 128, "epochs": epochs,
               "n_train": n_train, "n_test": n_test, "data": "grey-level MNIST", "seed": seed,
-              "dtype": "float32", "quick": quick, "blas_threads": _blas_threads()}
+              "dtype": "float32", "quick": quick, "blas_threads": blas_threads()}
     report = Report(NAME, params)
     print(f"{NAME}: {DESCRIPTION}\n{params}")
 
