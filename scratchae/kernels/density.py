@@ -312,25 +312,10 @@ def _candidate_logsumexp_loops(a, b, row_ptr, cols, scale):
     return out
 
 
-#: The loops say ``prange``: plain ``range`` for a reader running them in Python, replaced by
-#: ``numba.prange`` (a parallel loop) just before numba compiles them, so that importing this
-#: module does not import numba. numba reads a function's globals when it compiles it.
+#: The loops say ``prange``: plain ``range`` for a reader running them in Python; Kernel(...,
+#: parallel=True) swaps in ``numba.prange`` just before numba compiles them, so importing this
+#: module does not import numba.
 prange = range
-
-
-class _ParallelKernel(Kernel):
-    """A :class:`Kernel` compiled with ``parallel=True`` whose loops use ``prange``."""
-
-    def __init__(self, twin, loops):
-        super().__init__(twin, loops, parallel=True)
-
-    @property
-    def jit(self):
-        if self._jit is None:
-            global prange
-            from numba import prange as numba_prange
-            prange = numba_prange
-        return super().jit
 
 
 for _twin, _name in ((_gaussian_logsumexp_twin, "gaussian_logsumexp"),
@@ -339,7 +324,7 @@ for _twin, _name in ((_gaussian_logsumexp_twin, "gaussian_logsumexp"),
                      (_candidate_logsumexp_twin, "candidate_logsumexp")):
     _twin.__name__ = _name
 
-gaussian_logsumexp = _ParallelKernel(_gaussian_logsumexp_twin, _gaussian_logsumexp_loops)
-lowrank_logsumexp = _ParallelKernel(_lowrank_logsumexp_twin, _lowrank_logsumexp_loops)
-bound_candidates = _ParallelKernel(_bound_candidates_twin, _bound_candidates_loops)
-candidate_logsumexp = _ParallelKernel(_candidate_logsumexp_twin, _candidate_logsumexp_loops)
+gaussian_logsumexp = Kernel(_gaussian_logsumexp_twin, _gaussian_logsumexp_loops, parallel=True)
+lowrank_logsumexp = Kernel(_lowrank_logsumexp_twin, _lowrank_logsumexp_loops, parallel=True)
+bound_candidates = Kernel(_bound_candidates_twin, _bound_candidates_loops, parallel=True)
+candidate_logsumexp = Kernel(_candidate_logsumexp_twin, _candidate_logsumexp_loops, parallel=True)

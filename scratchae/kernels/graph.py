@@ -139,22 +139,14 @@ def _example():
 
 
 class ParallelKernel(Kernel):
-    """A :class:`Kernel` whose loops use ``prange``: the module global ``prange`` is plain
-    ``range`` until the first compilation, which swaps in ``numba.prange``. So importing this
-    module does not import numba, and the loops stay valid Python.
+    """A parallel :class:`Kernel` (its loops use ``prange``, which ``Kernel`` swaps in at compile
+    time) that also changes how the iterations are shared out.
 
     Calls hand out the ``prange`` iterations one at a time to whichever thread is free
     (``numba.set_parallel_chunksize(1)`` for the call) instead of cutting the range into one
     fixed slice per thread: on a shared machine a thread can lose its core for a while, and a
     fixed split would make everyone wait for it.
     """
-
-    @property
-    def jit(self):
-        if self._jit is None:
-            import numba
-            self.loops.__globals__["prange"] = numba.prange
-        return Kernel.jit.fget(self)
 
     def __call__(self, *args):
         if not numba_enabled():
