@@ -10,7 +10,9 @@ of the cross-entropy), 13.87 for PCA (8.01 for logistic PCA).
 Ours: the same architecture and loss (linear code, Bernoulli cross-entropy on a sigmoid output);
 hidden units rectified by default (``activation="sigmoid"`` for the paper's logistic units),
 optionally greedy layer-wise *autoencoder* pre-training (:class:`StackedAutoencoder`; not RBMs),
-then Adam. The budget is the number of epochs; a wall-clock limit (``max_minutes``) stops training
+then Adam, its step size decaying geometrically from ``lr`` to ``lr_final`` over the epochs
+(a constant step leaves Adam's iterates rattling around the minimum). The budget is the number of
+epochs; a wall-clock limit (``max_minutes``) stops training
 early and is reported. The model is checkpointed (atomically) after every epoch to
 ``OUT/deep-ae-mnist.npz``.
 
@@ -38,10 +40,11 @@ SOURCE = "Hinton & Salakhutdinov 2006, Science 313:504"
 #: use ``activation="sigmoid"`` and ``pretrain_epochs`` >= 1, which escapes the plateau of a
 #: randomly initialised deep sigmoid network far sooner than plain Adam -- see lesson 10).
 FULL = {"n_train": None, "n_test": None, "activation": "relu", "pretrain_epochs": 0,
-        "epochs": 50, "batch_size": 128, "lr": 1e-3, "pretrain_lr": 1e-3, "max_minutes": None}
+        "epochs": 50, "batch_size": 128, "lr": 1e-3, "lr_final": 1e-4, "pretrain_lr": 1e-3,
+        "max_minutes": None}
 #: settings of ``run(quick=True)``: a smoke test well under a minute.
 QUICK = {"n_train": 1000, "n_test": 500, "activation": "relu", "pretrain_epochs": 1, "epochs": 2,
-         "batch_size": 128, "lr": 1e-3, "pretrain_lr": 1e-3, "max_minutes": None}
+         "batch_size": 128, "lr": 1e-3, "lr_final": 1e-3, "pretrain_lr": 1e-3, "max_minutes": None}
 
 
 def load_data(n_train, n_test, seed):
@@ -67,6 +70,13 @@ def pca_squared_error(x_train, x_test, k=30):
     return float(np.mean(pca.reconstruction_error(x_test)))
 
 
+def lr_schedule(lr, lr_final, epochs):
+    """Step size of each epoch: lr (lr_final / lr)^(e / (epochs - 1)), e = 0 .. epochs - 1."""
+    if epochs <= 1:
+        return [float(lr)]
+    return [float(lr * (lr_final / lr) ** (e / (epochs - 1))) for e in range(epochs)]
+
+
 def train(cfg, out, seed=0, verbose=True):
     """Train per ``cfg`` (see :data:`FULL`); returns (model, info dict)."""
     x_train, x_test = load_data(cfg["n_train"], cfg["n_test"], seed)
@@ -86,11 +96,13 @@ def train(cfg, out, seed=0, verbose=True):
                   f"{info['squared_error_after_pretraining']:.2f}", flush=True)
     checkpoint = Path(out) / f"{NAME}.npz"
     test_curve = []
+    decay = lr_schedule(cfg["lr"], cfg["lr_final"], cfg["epochs"])
 
     def after_epoch(epoch, history):
         err = float(np.mean(model.squared_error(x_test)))
         test_curve.append(err)
         model.save(checkpoint)
+        model._optimizer.lr = decay[min(epoch + 1, len(decay) - 1)]
         if verbose:
             print(f"epoch {epoch + 1}: train loss {history['loss'][-1]:.2f}, test squared error "
                   f"{err:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -134,7 +146,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
     for key, value in FULL.items():
-        kind = {"lr": float, "pretrain_lr": float, "max_minutes": float,
+        kind = {"lr": float, "lr_final": float, "pretrain_lr": float, "max_minutes": float,
                 "activation": str}.get(key, int)
         parser.add_argument("--" + key.replace("_", "-"), type=kind, default=None,
                             help=f"default {value} (full) / {QUICK[key]} (quick)")
