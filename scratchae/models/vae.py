@@ -26,11 +26,11 @@ and to the decoder's input; a plain VAE has none. :class:`scratchae.models.cvae.
 import numpy as np
 
 from scratchae._validation import as_2d_array, check_positive, make_rng
-from scratchae.kernels.vae import bernoulli_logit_nll_grad
 from scratchae.models.base import Model
 from scratchae.models.vae_math import (
-    gaussian_kl, gaussian_kl_grad, gaussian_log_density, gaussian_nll, gaussian_nll_grad,
-    log_mean_exp, reparameterize, reparameterize_backward, standard_normal_log_density,
+    bernoulli_logit_nll_grad, gaussian_kl, gaussian_kl_grad, gaussian_log_density, gaussian_nll,
+    gaussian_nll_grad, log_mean_exp, reparameterize, reparameterize_backward,
+    standard_normal_log_density,
 )
 from scratchae.nn.activations import Sigmoid
 from scratchae.nn.losses import BernoulliNLL
@@ -196,7 +196,7 @@ class VAE(Model):
         ``need_grad`` also d nll_r / d out (rows, .), the error at the decoder's linear output:
 
         * Bernoulli from logits, the BP1 shortcut of BernoulliNLL.delta_from_logits without the
-          1/rows:  d nll_r / d out_rj = sigmoid(out_rj) - x_rj  (fused kernel, kernels/vae.py);
+          1/rows:  d nll_r / d out_rj = sigmoid(out_rj) - x_rj  (``bernoulli_logit_nll_grad``);
         * Gaussian: ``vae_math.gaussian_nll_grad`` for the mean (and the log-variance when the
           decoder outputs it). With a learned per-feature ``decoder.log_var`` the second item is
           a pair (d/d mean, d/d log_var) per row.

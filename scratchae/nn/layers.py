@@ -63,7 +63,9 @@ class Dense:
 
     def pre_activation(self, a_prev):
         """z = a_prev @ W.T + b.  (batch, n_in) -> (batch, n_out)."""
-        return a_prev @ self.params["W"].T + self.params["b"]
+        z = a_prev @ self.params["W"].T
+        z += self.params["b"]                 # in place: no second (batch, n_out) array
+        return z
 
     def forward(self, a_prev):
         """a = sigma(a_prev @ W.T + b).  (batch, n_in) -> (batch, n_out); caches a_prev and z."""
