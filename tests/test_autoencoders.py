@@ -597,3 +597,25 @@ def test_reproductions_run_on_a_tiny_budget_and_write_their_table(name, cfg, tmp
     if name == "deep_ae_mnist":
         pca = next(r for r in data["rows"] if r["metric"].startswith("PCA-30"))
         assert 10 < pca["ours"] < 25            # PCA-30 of a 300-image subset: near 13.87
+
+
+def test_deep_ae_step_size_decays_geometrically_from_lr_to_lr_final():
+    from scratchae.reproduce.deep_ae_mnist import lr_schedule
+
+    np.testing.assert_allclose(lr_schedule(1e-3, 1e-5, 3), [1e-3, 1e-4, 1e-5], rtol=1e-12)
+    assert lr_schedule(1e-3, 1e-4, 1) == [1e-3]
+    steps = lr_schedule(1e-3, 1e-4, 50)
+    assert len(steps) == 50 and all(a > b for a, b in zip(steps, steps[1:]))
+
+
+@pytest.mark.parametrize("module_name", ["sdae_mnist", "deep_ae_mnist"])
+def test_reproduction_command_line_passes_overrides_to_run(module_name, monkeypatch):
+    import importlib
+
+    module = importlib.import_module(f"scratchae.reproduce.{module_name}")
+    seen = {}
+    monkeypatch.setattr(module, "run", lambda out, quick, seed, cfg: seen.update(
+        out=out, quick=quick, seed=seed, cfg=cfg))
+    key = "finetune_epochs" if module_name == "sdae_mnist" else "epochs"
+    module.main(["--out", "somewhere", "--seed", "3", "--" + key.replace("_", "-"), "7"])
+    assert seen == {"out": "somewhere", "quick": False, "seed": 3, "cfg": {key: 7}}

@@ -7,7 +7,11 @@ validation set).
 Ours: the same architecture and noise, greedy DAE pre-training (:class:`StackedAutoencoder`),
 then encoder + softmax fine-tuned on the labels with Adam (the tutorial used SGD with batch size 1);
 the parameters of the epoch with the lowest validation error are kept and scored on the test set.
+
+    scratchae reproduce sdae-mnist [--quick]
+    python -m scratchae.reproduce.sdae_mnist --finetune-epochs 30
 """
+import argparse
 import time
 from pathlib import Path
 
@@ -69,3 +73,23 @@ def run(out, quick=False, seed=0, cfg=None):
     Path(out).mkdir(parents=True, exist_ok=True)
     report.write(out)
     return report
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=DESCRIPTION)
+    parser.add_argument("--out", default="scratchae-out")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true")
+    for key in ("pretrain_epochs", "finetune_epochs", "batch_size"):
+        parser.add_argument("--" + key.replace("_", "-"), type=int, default=None,
+                            help=f"default {FULL[key]} (full) / {QUICK[key]} (quick)")
+    for key in ("pretrain_lr", "finetune_lr"):
+        parser.add_argument("--" + key.replace("_", "-"), type=float, default=None,
+                            help=f"default {FULL[key]} (full) / {QUICK[key]} (quick)")
+    args = parser.parse_args(argv)
+    overrides = {k: v for k, v in vars(args).items() if k in FULL and v is not None}
+    run(args.out, quick=args.quick, seed=args.seed, cfg=overrides)
+
+
+if __name__ == "__main__":
+    main()
