@@ -34,8 +34,7 @@ __all__ = [
     "LOG_2PI", "reparameterize", "reparameterize_backward", "reparameterize_slide_slip",
     "gaussian_kl", "gaussian_kl_grad", "gaussian_log_density", "standard_normal_log_density",
     "log_sum_exp", "log_mean_exp", "bernoulli_logit_nll_grad", "gaussian_nll", "gaussian_nll_grad",
-    "log_softmax",
-    "categorical_entropy", "categorical_entropy_grad", "expectation_grad",
+    "log_softmax", "categorical_entropy", "categorical_entropy_grad", "expectation_grad",
 ]
 
 LOG_2PI = float(np.log(2.0 * np.pi))
