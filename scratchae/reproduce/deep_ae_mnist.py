@@ -40,11 +40,12 @@ SOURCE = "Hinton & Salakhutdinov 2006, Science 313:504"
 #: use ``activation="sigmoid"`` and ``pretrain_epochs`` >= 1, which escapes the plateau of a
 #: randomly initialised deep sigmoid network far sooner than plain Adam -- see lesson 10).
 FULL = {"n_train": None, "n_test": None, "activation": "relu", "pretrain_epochs": 0,
-        "epochs": 50, "batch_size": 128, "lr": 1e-3, "lr_final": 1e-4, "pretrain_lr": 1e-3,
-        "max_minutes": None}
+        "epochs": 50, "batch_size": 128, "lr": 1e-3, "lr_final": 1e-4, "weight_decay": 0.0,
+        "pretrain_lr": 1e-3, "max_minutes": None}
 #: settings of ``run(quick=True)``: a smoke test well under a minute.
 QUICK = {"n_train": 1000, "n_test": 500, "activation": "relu", "pretrain_epochs": 1, "epochs": 2,
-         "batch_size": 128, "lr": 1e-3, "lr_final": 1e-3, "pretrain_lr": 1e-3, "max_minutes": None}
+         "batch_size": 128, "lr": 1e-3, "lr_final": 1e-3, "weight_decay": 0.0, "pretrain_lr": 1e-3,
+         "max_minutes": None}
 
 
 def load_data(n_train, n_test, seed):
@@ -109,7 +110,8 @@ def train(cfg, out, seed=0, verbose=True):
         return deadline is not None and time.perf_counter() > deadline
 
     history = model.fit(x_train, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
-                        optimizer="adam", lr=cfg["lr"], progress=False, callback=after_epoch)
+                        optimizer="adam", lr=cfg["lr"], weight_decay=cfg["weight_decay"],
+                        progress=False, callback=after_epoch)
     info["epochs_run"] = len(history["loss"])
     info["train_seconds"] = round(time.perf_counter() - t0, 1)
     info["test_curve"] = [round(v, 4) for v in test_curve]
@@ -146,8 +148,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
     for key, value in FULL.items():
-        kind = {"lr": float, "lr_final": float, "pretrain_lr": float, "max_minutes": float,
-                "activation": str}.get(key, int)
+        kind = {"lr": float, "lr_final": float, "weight_decay": float, "pretrain_lr": float,
+                "max_minutes": float, "activation": str}.get(key, int)
         parser.add_argument("--" + key.replace("_", "-"), type=kind, default=None,
                             help=f"default {value} (full) / {QUICK[key]} (quick)")
     args = parser.parse_args(argv)
