@@ -12,9 +12,8 @@ hidden units rectified by default (``activation="sigmoid"`` for the paper's logi
 optionally greedy layer-wise *autoencoder* pre-training (:class:`StackedAutoencoder`; not RBMs),
 then Adam with an L2 penalty on the weight matrices (``weight_decay``), its step size decaying
 geometrically from ``lr`` to ``lr_final`` over the epochs (a constant step leaves Adam's iterates
-rattling around the minimum). The budget is the number of
-epochs; a wall-clock limit (``max_minutes``) stops training
-early and is reported. The model is checkpointed (atomically) after every epoch to
+rattling around the minimum). The budget is the number of epochs; a wall-clock limit
+(``max_minutes``) stops training early and is reported. The model is checkpointed (atomically) after every epoch to
 ``OUT/deep-ae-mnist.npz``.
 
     scratchae reproduce deep-ae-mnist [--quick]
