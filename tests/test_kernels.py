@@ -24,6 +24,27 @@ def test_adam_kernel_equals_twin(dtype):
     assert p1.dtype == dtype and not np.array_equal(p1, arrays[0])
 
 
+def _ratio_twin(a, b):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return a / b
+
+
+def _ratio_loops(a, b):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = a[i] / b[i]
+    return out
+
+
+def test_kernels_divide_by_zero_as_numpy_does():
+    # error_model="numpy": inf and nan as in the twin, not ZeroDivisionError (numba's default,
+    # whose check per division also stops LLVM from vectorising the loops)
+    ratio = Kernel(_ratio_twin, _ratio_loops)
+    a, b = np.array([1.0, -1.0, 0.0, 6.0]), np.array([0.0, 0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(ratio.jit(a, b), [np.inf, -np.inf, np.nan, 2.0])
+    np.testing.assert_array_equal(ratio.twin(a, b), ratio.jit(a, b))
+
+
 def test_environment_switch_selects_the_twin(monkeypatch):
     calls = []
     k = Kernel(lambda x: calls.append("twin") or x, lambda x: x)
