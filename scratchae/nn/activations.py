@@ -51,9 +51,11 @@ class Activation:
 class Sigmoid(Activation):
     """sigma(z) = 1 / (1 + exp(-z));  sigma'(z) = sigma(z) (1 - sigma(z)).
 
-    Computed without overflow for any z: with e = exp(-|z|) in (0, 1], sigma(z) = 1/(1+e) for
-    z >= 0 and e/(1+e) for z < 0. The element-wise work is done in place in two buffers (a third
-    of the time of the textbook expression with its six temporaries).
+    Computed as 1 / (1 + e^-z) in place in one buffer: four passes over memory, about a tenth of
+    the time of the two-branch form with e^-|z| and np.where (128 x 1000 float32: 0.08 ms against
+    0.8 ms on this project's machine). For very negative z, e^-z
+    overflows to inf (z < -88 in float32) and 1 / (1 + inf) = 0, the right limit, so the
+    overflow warning is silenced; for large z, e^-z underflows to 0 and sigma = 1.
     """
 
     name = "sigmoid"
@@ -62,11 +64,11 @@ class Sigmoid(Activation):
         z = np.asarray(z)
         if z.dtype.kind != "f":
             z = z.astype(np.float64)
-        e = np.abs(z, out=np.empty_like(z))            # an array even for 0-d z
-        np.negative(e, out=e)
-        np.exp(e, out=e)                                # e = exp(-|z|), never overflows
-        s = np.where(z >= 0, z.dtype.type(1.0), e)      # numerator: 1 or e
-        s /= np.add(e, 1.0, out=e)
+        s = np.negative(z, out=np.empty_like(z))        # an array even for 0-d z
+        with np.errstate(over="ignore"):
+            np.exp(s, out=s)                            # e^-z, maybe inf
+        s += 1.0
+        np.reciprocal(s, out=s)
         return s
 
     def df(self, z):

@@ -53,10 +53,23 @@ def iterate_minibatches(n, batch_size, rng, shuffle=True):
         yield order[start:start + batch_size]
 
 
+def _finite_array(g):
+    """No NaN or inf in ``g``. A NaN or inf element makes the sum of squares NaN or inf, so a
+    finite ``g . g`` (one BLAS call, no array the size of ``g``) proves every element finite; only
+    when it is not (a bad element, or finite values whose squares overflow) is each element
+    checked. Runs on every gradient at every step."""
+    g = np.asarray(g).reshape(-1)
+    if g.dtype.kind == "f":
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(np.dot(g, g)):
+                return True
+    return bool(np.isfinite(g).all())
+
+
 def _all_finite(loss_value, grads):
     if not np.all(np.isfinite(loss_value)):
         return False
-    return all(np.isfinite(g).all() for g in grads.values())
+    return all(_finite_array(g) for g in grads.values())
 
 
 def apply_step(optimizer, params, grads, loss_value, where=""):
