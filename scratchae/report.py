@@ -11,17 +11,31 @@ import platform
 import time
 from pathlib import Path
 
-__all__ = ["Report", "machine_info", "blas_threads"]
+__all__ = ["Report", "machine_info", "blas_threads", "blas_kernel"]
+
+
+def _blas_pool():
+    """threadpoolctl's description of NumPy's BLAS (a dict), or None if it cannot tell."""
+    try:
+        import numpy  # noqa: F401  (the BLAS library must be loaded to be seen)
+        from threadpoolctl import threadpool_info
+        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        return pools[0] if pools else None
+    except Exception:
+        return None
 
 
 def blas_threads():
     """Threads NumPy's BLAS runs on (threadpoolctl's report), or None if it cannot tell."""
-    try:
-        from threadpoolctl import threadpool_info
-        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-        return int(pools[0]["num_threads"]) if pools else None
-    except Exception:
-        return None
+    pool = _blas_pool()
+    return int(pool["num_threads"]) if pool and pool.get("num_threads") else None
+
+
+def blas_kernel():
+    """The kernels NumPy's BLAS chose for this CPU (OpenBLAS's "architecture", e.g. "Haswell" or
+    "SkylakeX"; the environment variable OPENBLAS_CORETYPE overrides its choice), or None."""
+    pool = _blas_pool()
+    return pool.get("architecture") if pool else None
 
 
 def machine_info():
@@ -37,14 +51,10 @@ def machine_info():
         info["blas"] = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
     except Exception:  # older NumPy: no dict mode
         info["blas"] = "unknown"
-    try:
-        from threadpoolctl import threadpool_info
-        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-        if pools:
-            info["blas_threads"] = pools[0].get("num_threads")
-            info["blas_kernel"] = pools[0].get("architecture")
-    except Exception:
-        pass
+    pool = _blas_pool()
+    if pool:
+        info["blas_threads"] = pool.get("num_threads")
+        info["blas_kernel"] = pool.get("architecture")
     try:
         with open("/proc/cpuinfo") as fh:
             for line in fh:

@@ -156,6 +156,15 @@ def torch_ae_epoch(x, seed=0):
     return _timed_torch_epoch(torch, x, seed, enc, dec, batch_loss)
 
 
+def torch_kernel():
+    """PyTorch's matrix back end and the vector instructions it uses here, e.g. "mkl, AVX512"."""
+    torch = optional("torch")
+    if torch is None:
+        return None
+    blas = "mkl" if "BLAS_INFO=mkl" in torch.__config__.show() else "its BLAS"
+    return f"{blas}, {torch.backends.cpu.get_cpu_capability()}"
+
+
 def torch_blas_note():
     """Which BLAS/GEMM back end PyTorch reports (its build configuration), or None."""
     torch = optional("torch")

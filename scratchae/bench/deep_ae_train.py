@@ -3,7 +3,7 @@
 rounds (one with ``--quick``), ours and theirs in turn, the fastest round of each kept."""
 from scratchae.bench import _training as T
 from scratchae.bench._common import NOT_INSTALLED, blas_threads, gemm_gflops
-from scratchae.report import Report
+from scratchae.report import Report, blas_kernel
 
 NAME = "deep-ae-train"
 DESCRIPTION = "one MNIST epoch of the 784-1000-500-250-30 autoencoder vs PyTorch CPU"
@@ -25,15 +25,16 @@ def run(out, quick=False, seed=0):
     else:
         theirs_s, theirs_loss, threads, version = theirs
         report.add("samples/s", x.shape[0] / ours_s, x.shape[0] / theirs_s,
-                   source=f"PyTorch {version} CPU, {threads} threads", unit="samples/s")
+                   source=f"PyTorch {version} CPU ({T.torch_kernel()}), {threads} threads",
+                   unit="samples/s")
         report.add("ratio (ours / PyTorch samples/s)", theirs_s / ours_s, 1.5,
                    source="target >= 1.5", unit="x")
         report.add("last-batch loss (sanity)", ours_loss, theirs_loss, source="PyTorch", unit="nats")
     gemm = max(gemm_before, gemm_gflops())
     useful = T.ae_useful_flops() * x.shape[0] / ours_s / 1e9
     report.add("useful GFLOP/s", useful, gemm,
-               source="NumPy float32 GEMM (128x784 @ 784x500), same run, best of before/after",
-               unit="GFLOP/s")
+               source=f"NumPy float32 GEMM (128x784 @ 784x500, OpenBLAS {blas_kernel()} kernels), "
+               "same run, best of before/after", unit="GFLOP/s")
     if theirs is not None:
         # the best ratio any NumPy-BLAS implementation could reach: every second spent in GEMM
         ceiling = gemm * 1e9 / T.ae_useful_flops() / (x.shape[0] / theirs[0])

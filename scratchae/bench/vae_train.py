@@ -6,7 +6,7 @@ useful FLOP rate against NumPy's own float32 GEMM rate (the better of a measurem
 one after), and peak memory."""
 from scratchae.bench import _training as T
 from scratchae.bench._common import NOT_INSTALLED, blas_threads, gemm_gflops, peak_rss_mb
-from scratchae.report import Report
+from scratchae.report import Report, blas_kernel
 
 NAME = "vae-train"
 DESCRIPTION = "one MNIST epoch of a 784-500-500-20 tanh VAE vs PyTorch CPU (samples/s)"
@@ -31,15 +31,16 @@ def run(out, quick=False, seed=0):
     else:
         theirs_s, theirs_loss, threads, version = theirs
         report.add("samples/s", ours_rate, x.shape[0] / theirs_s,
-                   source=f"PyTorch {version} CPU, {threads} threads", unit="samples/s")
+                   source=f"PyTorch {version} CPU ({T.torch_kernel()}), {threads} threads",
+                   unit="samples/s")
         report.add("ratio (ours / PyTorch samples/s)", theirs_s / ours_s, 2.0,
                    source="target >= 2", unit="x")
         report.add("last-batch loss (sanity)", ours_loss, theirs_loss, source="PyTorch", unit="nats")
         report.params["torch_build"] = T.torch_blas_note()
     gemm = max(gemm_before, gemm_gflops())
     useful = T.vae_useful_flops() * x.shape[0] / ours_s / 1e9
-    report.add("useful GFLOP/s", useful, gemm, source="NumPy float32 GEMM (128x784 @ 784x500), "
-               "same run, best of before/after", unit="GFLOP/s")
+    report.add("useful GFLOP/s", useful, gemm, source=f"NumPy float32 GEMM (128x784 @ 784x500, OpenBLAS "
+               f"{blas_kernel()} kernels), same run, best of before/after", unit="GFLOP/s")
     report.add("fraction of GEMM rate", useful / gemm, 0.6, source="target >= 0.6", unit="")
     if theirs is not None:
         # the best ratio any NumPy-BLAS implementation could reach: every second spent in GEMM
