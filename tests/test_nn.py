@@ -398,3 +398,16 @@ def test_minibatches_cover_every_example_once():
     assert sorted(np.concatenate(batches)) == list(range(10))
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         list(iterate_minibatches(10, 0, rng))
+
+
+def test_finite_check_catches_nan_and_inf_and_keeps_large_finite_gradients():
+    from scratchae.nn.training import _all_finite
+
+    big = np.full(4, 1e30, dtype=np.float32)              # finite; its squares overflow float32
+    assert _all_finite(1.0, {"W": big, "b": np.zeros(3)})
+    for bad in (np.nan, np.inf, -np.inf):
+        g = np.ones((3, 4), dtype=np.float32)
+        g[1, 2] = bad
+        assert not _all_finite(1.0, {"W": g})
+    assert not _all_finite(np.nan, {"W": np.ones(2)})
+    assert _all_finite(0.0, {"empty": np.zeros(0), "ints": np.arange(3)})
