@@ -608,6 +608,19 @@ def test_deep_ae_step_size_decays_geometrically_from_lr_to_lr_final():
     assert len(steps) == 50 and all(a > b for a, b in zip(steps, steps[1:]))
 
 
+def test_deep_ae_training_follows_the_schedule_and_the_penalty(tmp_path, monkeypatch):
+    from scratchae.reproduce import deep_ae_mnist as d
+
+    load_mnist_or_skip(1)
+    monkeypatch.setenv("SCRATCHAE_DATA", str(mnist_dir()))
+    cfg = dict(d.QUICK, n_train=200, n_test=50, pretrain_epochs=0, epochs=3, lr=1e-3,
+               lr_final=1e-5, weight_decay=1e-3)
+    model, info = d.train(cfg, tmp_path, verbose=False)
+    assert info["epochs_run"] == 3 and len(info["test_curve"]) == 3
+    assert model.optimizer.lr == pytest.approx(1e-5)         # the last epoch ran at lr_final
+    assert model.optimizer.weight_decay == 1e-3
+
+
 @pytest.mark.parametrize("module_name", ["sdae_mnist", "deep_ae_mnist"])
 def test_reproduction_command_line_passes_overrides_to_run(module_name, monkeypatch):
     import importlib

@@ -156,6 +156,11 @@ def test_fused_bernoulli_nll_and_grad_agree_with_the_loss(dtype):
     np.testing.assert_allclose(nll, loss.per_example_from_logits(logits, x), rtol=tol)
     np.testing.assert_allclose(g, loss.delta_from_logits(logits, x) * len(x), rtol=tol, atol=tol)
     assert np.isfinite(nll).all() and np.isfinite(g).all()
+    if dtype == np.float64:                             # the gradient against finite differences
+        r = gradcheck.check_gradient(lambda l: vm.bernoulli_logit_nll_grad(l, x)[0].sum(),
+                                     lambda l: vm.bernoulli_logit_nll_grad(l, x)[1], logits,
+                                     name="logits")
+        assert r.passed, str(r)
 
 
 # ------------------------------------------------------------------ whole-model gradients

@@ -4,7 +4,8 @@ import time
 
 import numpy as np
 
-from scratchae.bench._common import blas_threads, optional, peak_rss_mb
+from scratchae.bench._common import NOT_INSTALLED, blas_threads, optional, peak_rss_mb
+from scratchae.report import blas_kernel
 
 VAE_SIZES = [784, 500, 500, 20]
 DEEP_AE_SIZES = [784, 1000, 500, 250, 30]
@@ -55,6 +56,37 @@ def alternate(repeats, ours, theirs):
         if result is not None and (best_theirs is None or result[0] < best_theirs[0]):
             best_theirs = result
     return best_ours, best_theirs
+
+
+def add_rows(report, n, ours, theirs, target, flops_per_example, gemm):
+    """The rows both training benchmarks print, for an epoch of ``n`` examples: samples/s beside
+    PyTorch's, their ratio against ``target``, the last-batch losses, our useful GFLOP/s beside
+    NumPy's GEMM rate ``gemm``, and the *ceiling* -- the ratio we would reach if every second ran
+    GEMM at that rate, i.e. the best any implementation built on NumPy's BLAS could do.
+    ``ours`` = (seconds, last loss); ``theirs`` = (seconds, last loss, threads, version) or None.
+    Returns our useful GFLOP/s."""
+    ours_s, ours_loss = ours
+    if theirs is None:
+        report.add("samples/s", n / ours_s, None, source=f"PyTorch CPU: {NOT_INSTALLED}",
+                   unit="samples/s")
+    else:
+        theirs_s, theirs_loss, threads, version = theirs
+        report.add("samples/s", n / ours_s, n / theirs_s,
+                   source=f"PyTorch {version} CPU ({torch_kernel()}), {threads} threads",
+                   unit="samples/s")
+        report.add("ratio (ours / PyTorch samples/s)", theirs_s / ours_s, target,
+                   source=f"target >= {target:g}", unit="x")
+        report.add("last-batch loss (sanity)", ours_loss, theirs_loss, source="PyTorch",
+                   unit="nats")
+    useful = flops_per_example * n / ours_s / 1e9
+    report.add("useful GFLOP/s", useful, gemm,
+               source=f"NumPy float32 GEMM (128x784 @ 784x500, OpenBLAS {blas_kernel()} "
+                      "kernels), same run, best of before/after", unit="GFLOP/s")
+    if theirs is not None:
+        report.add("ceiling of the ratio (all time in GEMM at NumPy's rate)",
+                   gemm * 1e9 / flops_per_example / (n / theirs[0]), target,
+                   source="GEMM rate / useful FLOPs per example / PyTorch samples/s", unit="x")
+    return useful
 
 
 def ours_vae_epoch(x, seed=0, epochs=1):

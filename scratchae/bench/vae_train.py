@@ -5,8 +5,8 @@ with ``torch.set_num_threads`` equal to NumPy's BLAS threads, in the same run: t
 useful FLOP rate against NumPy's own float32 GEMM rate (the better of a measurement before and
 one after), and peak memory."""
 from scratchae.bench import _training as T
-from scratchae.bench._common import NOT_INSTALLED, blas_threads, gemm_gflops, peak_rss_mb
-from scratchae.report import Report, blas_kernel
+from scratchae.bench._common import blas_threads, gemm_gflops, peak_rss_mb
+from scratchae.report import Report
 
 NAME = "vae-train"
 DESCRIPTION = "one MNIST epoch of a 784-500-500-20 tanh VAE vs PyTorch CPU (samples/s)"
@@ -24,29 +24,12 @@ def run(out, quick=False, seed=0):
         1 if quick else 3, lambda: T.ours_vae_epoch(x, seed, epochs=1 if quick else 2),
         lambda: T.torch_vae_epoch(x, seed))
     ours_s /= len(rss)
-    ours_rate = x.shape[0] / ours_s
-    if theirs is None:
-        report.add("samples/s", ours_rate, None, source=f"PyTorch CPU: {NOT_INSTALLED}",
-                   unit="samples/s")
-    else:
-        theirs_s, theirs_loss, threads, version = theirs
-        report.add("samples/s", ours_rate, x.shape[0] / theirs_s,
-                   source=f"PyTorch {version} CPU ({T.torch_kernel()}), {threads} threads",
-                   unit="samples/s")
-        report.add("ratio (ours / PyTorch samples/s)", theirs_s / ours_s, 2.0,
-                   source="target >= 2", unit="x")
-        report.add("last-batch loss (sanity)", ours_loss, theirs_loss, source="PyTorch", unit="nats")
-        report.params["torch_build"] = T.torch_blas_note()
     gemm = max(gemm_before, gemm_gflops())
-    useful = T.vae_useful_flops() * x.shape[0] / ours_s / 1e9
-    report.add("useful GFLOP/s", useful, gemm, source=f"NumPy float32 GEMM (128x784 @ 784x500, OpenBLAS "
-               f"{blas_kernel()} kernels), same run, best of before/after", unit="GFLOP/s")
+    useful = T.add_rows(report, x.shape[0], (ours_s, ours_loss), theirs, 2.0,
+                        T.vae_useful_flops(), gemm)
     report.add("fraction of GEMM rate", useful / gemm, 0.6, source="target >= 0.6", unit="")
     if theirs is not None:
-        # the best ratio any NumPy-BLAS implementation could reach: every second spent in GEMM
-        ceiling = gemm * 1e9 / T.vae_useful_flops() / (x.shape[0] / theirs[0])
-        report.add("ceiling of the ratio (all time in GEMM at NumPy's rate)", ceiling, 2.0,
-                   source="GEMM rate / useful FLOPs per example / PyTorch samples/s", unit="x")
+        report.params["torch_build"] = T.torch_blas_note()
     report.add("peak RSS", peak_rss_mb(), None, unit="MiB")
     if len(rss) > 1:
         report.add("peak RSS growth epoch 1 -> 2", rss[-1] - rss[0], 0.0,

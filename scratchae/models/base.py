@@ -78,6 +78,13 @@ class Model:
 
     # ------------------------------------------------------------------------- utilities
     @property
+    def optimizer(self):
+        """The optimizer of the last :meth:`fit` (None before the first). Its state, and its
+        ``lr``, carry over to the next call with the same optimizer name and ``lr``; a
+        ``callback`` may change ``optimizer.lr`` between epochs (a step-size schedule)."""
+        return getattr(self, "_optimizer", None)
+
+    @property
     def n_features(self):
         return int(self.get_config()["layer_sizes"][0])
 

@@ -13,8 +13,8 @@ optionally greedy layer-wise *autoencoder* pre-training (:class:`StackedAutoenco
 then Adam with an L2 penalty on the weight matrices (``weight_decay``), its step size decaying
 geometrically from ``lr`` to ``lr_final`` over the epochs (a constant step leaves Adam's iterates
 rattling around the minimum). The budget is the number of epochs; a wall-clock limit
-(``max_minutes``) stops training early and is reported. The model is checkpointed (atomically) after every epoch to
-``OUT/deep-ae-mnist.npz``.
+(``max_minutes``) stops training early and is reported. The model is checkpointed (atomically)
+after every epoch to ``OUT/deep-ae-mnist.npz``.
 
     scratchae reproduce deep-ae-mnist [--quick]
     python -m scratchae.reproduce.deep_ae_mnist --epochs 8 --pretrain-epochs 1 --max-minutes 15
@@ -108,7 +108,7 @@ def train(cfg, out, seed=0, verbose=True):
         err = float(np.mean(model.squared_error(x_test)))
         test_curve.append(err)
         model.save(checkpoint)
-        model._optimizer.lr = decay[min(epoch + 1, len(decay) - 1)]
+        model.optimizer.lr = decay[min(epoch + 1, len(decay) - 1)]   # next epoch's step
         if verbose:
             print(f"epoch {epoch + 1}: train loss {history['loss'][-1]:.2f}, test squared error "
                   f"{err:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)

@@ -16,7 +16,7 @@ Training stops after ``budget_minutes`` (default 60). The unlabelled digits need
 in the default run (one BLAS thread, the other core busy) the validation error sat at 25-29% for
 the first 5 passes, reached 15% after 26 passes, 9.9% after 66 and 6.2% after 163; the test error
 of the best-validation checkpoint was 6.17% after 170 passes in 60 minutes (the same classifier
-on the 100 labels alone: 25.3%). Ten minutes reach about 28 passes and 15-16%; the earlier
+on the 100 labels alone: 25.3%). Ten minutes reach about 29 passes and 14-15%; the earlier
 10-minute default, on slower code, stopped after 4 passes at 26.9% -- short runs say little.
 
 ``quick=True``: 5,000 unlabelled digits, a small network, about 30 s.
