@@ -269,6 +269,25 @@ def test_bernoulli_from_logits_matches_probability_form_and_is_stable():
     assert v[0] == pytest.approx(2000.0)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bernoulli_logit_rows_match_the_textbook_formula(dtype):
+    """The in-place |z|/2 + z (1/2 - y) + log1p(e^-|z|) form against -[y log a + (1-y) log(1-a)]
+    in float64, for moderate logits where the textbook form is exact enough, and for integers."""
+    rng = np.random.default_rng(11)
+    z = (rng.standard_normal((7, 300)) * 4).astype(dtype)
+    y = (rng.uniform(size=(7, 300)) < 0.3).astype(dtype)
+    y[0] = rng.uniform(size=300).astype(dtype)          # grey levels too
+    z64, y64 = z.astype(np.float64), y.astype(np.float64)
+    a = 1.0 / (1.0 + np.exp(-z64))
+    reference = -np.sum(y64 * np.log(a) + (1.0 - y64) * np.log1p(-a), axis=1)
+    rows = losses.bernoulli_logit_nll_rows(z, y)
+    assert rows.dtype == dtype and rows.shape == (7,)
+    np.testing.assert_allclose(rows, reference, rtol=1e-6 if dtype == np.float32 else 1e-12)
+    ints = np.array([[3, -2, 0]])
+    np.testing.assert_allclose(losses.bernoulli_logit_nll_rows(ints, np.array([[1, 0, 1]])),
+                               [np.log1p(np.exp(-3.0)) + np.log1p(np.exp(-2.0)) + np.log(2.0)])
+
+
 def test_bernoulli_never_takes_log_of_zero():
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         v = losses.BernoulliNLL().value(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))

@@ -31,6 +31,7 @@ telling the two apart; nothing in the library uses it.
 import numpy as np
 
 from scratchae.nn.activations import Sigmoid
+from scratchae.nn.losses import bernoulli_logit_nll_rows
 
 __all__ = [
     "LOG_2PI", "reparameterize", "reparameterize_backward", "reparameterize_slide_slip",
@@ -177,17 +178,16 @@ def log_mean_exp(a, axis=-1):
 def bernoulli_logit_nll_grad(logits, x):
     """-log Bernoulli(x; sigmoid(l)) per row and its gradient, from the decoder's logits l:
 
-        nll_r = sum_j softplus(l_rj) - x_rj l_rj
-              = sum_j max(l_rj, 0) - x_rj l_rj + log1p(e^-|l_rj|)      (no overflow, no log 0)
+        nll_r = sum_j softplus(l_rj) - x_rj l_rj      (no overflow, no log 0)
         g_rj  = d nll_r / d l_rj = sigmoid(l_rj) - x_rj
 
     (the from-logits forms of :class:`scratchae.nn.losses.BernoulliNLL`, per-example sums, no 1/M;
-    the sigmoid is :class:`scratchae.nn.activations.Sigmoid`). The (rows, D) work is done in place
-    in two buffers and the sums are accumulated in float64.
+    the sums are :func:`scratchae.nn.losses.bernoulli_logit_nll_rows` and the sigmoid is
+    :class:`scratchae.nn.activations.Sigmoid`, both working in place).
 
     This was a numba kernel; NumPy is faster here because its exp and log run on SIMD lanes and
     numba's (without an Intel vector math library) call libm one value at a time. Measured on this
-    project's machine (Zen 5, 128 x 784 float32): numba kernel 1.30 ms, this function 0.22 ms.
+    project's machine (Zen 5, 128 x 784 float32): numba kernel 1.30 ms, this function 0.19 ms.
 
     (rows, D), (rows, D) -> ((rows,), (rows, D)), both in the logits' dtype.
     """
@@ -195,14 +195,7 @@ def bernoulli_logit_nll_grad(logits, x):
     _same_shape(logits, x, "logits", "x")
     grad = _SIGMOID.f(logits)
     grad -= x                                           # sigmoid(l) - x
-    terms = np.abs(logits)
-    np.negative(terms, out=terms)
-    np.exp(terms, out=terms)
-    np.log1p(terms, out=terms)                          # log(1 + e^-|l|)
-    terms += np.maximum(logits, 0.0)
-    terms -= x * logits
-    nll = terms.sum(axis=1, dtype=np.float64).astype(logits.dtype)
-    return nll, grad
+    return bernoulli_logit_nll_rows(logits, x), grad
 
 
 # ------------------------------------------------------------- Gaussian decoder likelihood
