@@ -38,13 +38,43 @@ def blas_kernel():
     return pool.get("architecture") if pool else None
 
 
+def cpu_has_avx512(cpuinfo="/proc/cpuinfo"):
+    """True if the CPU reports the avx512f flag, False if it does not, None if it cannot tell
+    (no /proc/cpuinfo, e.g. on macOS or Windows)."""
+    try:
+        with open(cpuinfo) as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return "avx512f" in line.split(":", 1)[1].split()
+    except OSError:
+        return None
+    return None
+
+
+def blas_kernel_label(kernel=None, coretype=None, avx512=None):
+    """Which OpenBLAS kernels ran, for a benchmark row: e.g. "SkylakeX", or "Haswell, set by
+    OPENBLAS_CORETYPE on a CPU with AVX-512" when the environment holds OpenBLAS below what the
+    CPU could run (AVX2 kernels on an AVX-512 CPU make every float32 product about 1.6x slower
+    here, which is why the training benchmarks say it). Arguments default to this machine's."""
+    kernel = blas_kernel() if kernel is None else kernel
+    coretype = os.environ.get("OPENBLAS_CORETYPE") if coretype is None else coretype
+    avx512 = cpu_has_avx512() if avx512 is None else avx512
+    label = kernel or "unknown"
+    if coretype:
+        label += f", set by OPENBLAS_CORETYPE={coretype}"
+        if avx512 and kernel and kernel.lower() in ("haswell", "zen", "sandybridge", "prescott"):
+            label += " on a CPU with AVX-512"
+    return label
+
+
 def machine_info():
     """Cores, CPU, Python, NumPy and the BLAS NumPy runs on (as far as NumPy reports it)."""
     import numpy as np
 
     info = {"platform": platform.platform(), "python": platform.python_version(),
             "cpu_count": os.cpu_count(), "numpy": np.__version__,
-            "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")}
+            "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+            "cpu_avx512": cpu_has_avx512()}
     try:
         cfg = np.show_config(mode="dicts")
         blas = cfg.get("Build Dependencies", {}).get("blas", {})

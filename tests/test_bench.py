@@ -50,3 +50,22 @@ def test_flop_counts():
     fwd = 2 * (784 * 500 + 500 * 500 + 500 * 40) + 2 * (20 * 500 + 500 * 500 + 500 * 784)
     assert vae_useful_flops() == 3 * fwd - 2 * 784 * 500
     assert ae_useful_flops([4, 3, 2]) == 3 * 2 * (12 + 6 + 6 + 12) - 2 * 12
+
+
+def test_blas_kernel_label_says_when_the_environment_holds_openblas_back(tmp_path):
+    from scratchae.report import blas_kernel_label, cpu_has_avx512
+
+    with_avx512 = tmp_path / "cpuinfo512"
+    with_avx512.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 fma avx512f avx512bw\n")
+    without = tmp_path / "cpuinfo2"
+    without.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\n")
+    assert cpu_has_avx512(str(with_avx512)) is True
+    assert cpu_has_avx512(str(without)) is False
+    assert cpu_has_avx512(str(tmp_path / "missing")) is None
+    assert blas_kernel_label("Haswell", "Haswell", True) == \
+        "Haswell, set by OPENBLAS_CORETYPE=Haswell on a CPU with AVX-512"
+    assert blas_kernel_label("Haswell", "Haswell", False) == \
+        "Haswell, set by OPENBLAS_CORETYPE=Haswell"
+    assert blas_kernel_label("SkylakeX", "SkylakeX", True) == \
+        "SkylakeX, set by OPENBLAS_CORETYPE=SkylakeX"
+    assert blas_kernel_label("Zen", "", True) == "Zen"          # OpenBLAS's own choice

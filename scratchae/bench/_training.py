@@ -5,7 +5,7 @@ import time
 import numpy as np
 
 from scratchae.bench._common import NOT_INSTALLED, blas_threads, optional, peak_rss_mb
-from scratchae.report import blas_kernel
+from scratchae.report import blas_kernel_label
 
 VAE_SIZES = [784, 500, 500, 20]
 DEEP_AE_SIZES = [784, 1000, 500, 250, 30]
@@ -80,8 +80,8 @@ def add_rows(report, n, ours, theirs, target, flops_per_example, gemm):
                    unit="nats")
     useful = flops_per_example * n / ours_s / 1e9
     report.add("useful GFLOP/s", useful, gemm,
-               source=f"NumPy float32 GEMM (128x784 @ 784x500, OpenBLAS {blas_kernel()} "
-                      "kernels), same run, best of before/after", unit="GFLOP/s")
+               source=f"NumPy float32 GEMM (128x784 @ 784x500, OpenBLAS kernels: "
+                      f"{blas_kernel_label()}), same run, best of before/after", unit="GFLOP/s")
     if theirs is not None:
         report.add("ceiling of the ratio (all time in GEMM at NumPy's rate)",
                    gemm * 1e9 / flops_per_example / (n / theirs[0]), target,

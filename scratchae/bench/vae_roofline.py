@@ -4,7 +4,7 @@ in the same run (target >= 60%); the fastest of three epochs (one with ``--quick
 competitor needed."""
 from scratchae.bench import _training as T
 from scratchae.bench._common import blas_threads, gemm_gflops
-from scratchae.report import Report
+from scratchae.report import Report, blas_kernel_label
 
 NAME = "vae-roofline"
 DESCRIPTION = "VAE training FLOP rate as a fraction of NumPy's own float32 GEMM rate"
@@ -23,7 +23,8 @@ def run(out, quick=False, seed=0):
     gemm = max(gemm_before, gemm_after)
     useful = T.vae_useful_flops() * x.shape[0] / seconds / 1e9
     report.add("useful GFLOP/s (training)", useful, gemm,
-               source="NumPy float32 GEMM 128x784 @ 784x500, best of before/after", unit="GFLOP/s")
+               source=f"NumPy float32 GEMM 128x784 @ 784x500 (OpenBLAS kernels: {blas_kernel_label()}), "
+                      "best of before/after", unit="GFLOP/s")
     report.add("fraction of GEMM rate", useful / gemm, 0.6, source="target >= 0.6", unit="")
     report.write(out)
     return report
