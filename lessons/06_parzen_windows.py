@@ -162,8 +162,8 @@ for name, value in scores.items():
     print(f"   test log-likelihood per point, {name:16s}: {value:8.3f}")
 gain_mp, se_mp = gain_over_parzen("Manifold Parzen")
 gain_nl, se_nl = gain_over_parzen("Non-local MP")
-print(f"   gain over Parzen on the same {len(T2):,} test points: Manifold Parzen "
-      f"{gain_mp:+.3f} +- {se_mp:.3f}, Non-local MP {gain_nl:+.3f} +- {se_nl:.3f} (standard errors)")
+print(f"   gain over Parzen on the same {len(T2):,} test points (+- standard error): "
+      f"Manifold Parzen {gain_mp:+.3f} +- {se_mp:.3f}, Non-local MP {gain_nl:+.3f} +- {se_nl:.3f}")
 check(gain_mp > 3 * se_mp,
       "flattening each window along the curve raises the test log-likelihood "
       "(by more than 3 standard errors)")
