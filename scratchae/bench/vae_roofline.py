@@ -23,8 +23,8 @@ def run(out, quick=False, seed=0):
     gemm = max(gemm_before, gemm_after)
     useful = T.vae_useful_flops() * x.shape[0] / seconds / 1e9
     report.add("useful GFLOP/s (training)", useful, gemm,
-               source=f"NumPy float32 GEMM 128x784 @ 784x500 (OpenBLAS kernels: {blas_kernel_label()}), "
-                      "best of before/after", unit="GFLOP/s")
+               source=f"NumPy float32 GEMM 128x784 @ 784x500 (OpenBLAS kernels: "
+                      f"{blas_kernel_label()}), best of before/after", unit="GFLOP/s")
     report.add("fraction of GEMM rate", useful / gemm, 0.6, source="target >= 0.6", unit="")
     report.write(out)
     return report
