@@ -53,8 +53,8 @@ def cpu_has_avx512(cpuinfo="/proc/cpuinfo"):
 
 def blas_kernel_label(kernel=None, coretype=None, avx512=None):
     """Which OpenBLAS kernels ran, for a benchmark row: e.g. "SkylakeX", or "Haswell, set by
-    OPENBLAS_CORETYPE on a CPU with AVX-512" when the environment holds OpenBLAS below what the
-    CPU could run (AVX2 kernels on an AVX-512 CPU make every float32 product about 1.6x slower
+    OPENBLAS_CORETYPE=Haswell on a CPU with AVX-512" when the environment holds OpenBLAS below what
+    the CPU could run (AVX2 kernels on an AVX-512 CPU make every float32 product about 1.6x slower
     here, which is why the training benchmarks say it). Arguments default to this machine's."""
     kernel = blas_kernel() if kernel is None else kernel
     coretype = os.environ.get("OPENBLAS_CORETYPE") if coretype is None else coretype
