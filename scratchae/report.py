@@ -38,17 +38,23 @@ def blas_kernel():
     return pool.get("architecture") if pool else None
 
 
-def cpu_has_avx512(cpuinfo="/proc/cpuinfo"):
-    """True if the CPU reports the avx512f flag, False if it does not, None if it cannot tell
-    (no /proc/cpuinfo, e.g. on macOS or Windows)."""
+def _cpuinfo_field(key, cpuinfo="/proc/cpuinfo"):
+    """The value of the first ``key : value`` line of /proc/cpuinfo, or None (no such line, or
+    no /proc/cpuinfo, e.g. on macOS or Windows)."""
     try:
         with open(cpuinfo) as fh:
             for line in fh:
-                if line.startswith("flags"):
-                    return "avx512f" in line.split(":", 1)[1].split()
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
     except OSError:
-        return None
+        pass
     return None
+
+
+def cpu_has_avx512(cpuinfo="/proc/cpuinfo"):
+    """True if the CPU reports the avx512f flag, False if it does not, None if it cannot tell."""
+    flags = _cpuinfo_field("flags", cpuinfo)
+    return None if flags is None else "avx512f" in flags.split()
 
 
 def blas_kernel_label(kernel=None, coretype=None, avx512=None):
@@ -85,14 +91,9 @@ def machine_info():
     if pool:
         info["blas_threads"] = pool.get("num_threads")
         info["blas_kernel"] = pool.get("architecture")
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    info["cpu"] = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
+    cpu = _cpuinfo_field("model name")
+    if cpu is not None:
+        info["cpu"] = cpu
     return info
 
 

@@ -155,6 +155,12 @@ def test_fused_bernoulli_nll_and_grad_agree_with_the_loss(dtype):
     assert nll.dtype == dtype and g.dtype == dtype
     np.testing.assert_allclose(nll, loss.per_example_from_logits(logits, x), rtol=tol)
     np.testing.assert_allclose(g, loss.delta_from_logits(logits, x) * len(x), rtol=tol, atol=tol)
+    # both of those now share this function's arithmetic, so also compare with formulas written
+    # independently, in float64: softplus(l) = logaddexp(0, l), sigmoid(l) = (1 + tanh(l/2)) / 2
+    l64, x64 = logits.astype(np.float64), x.astype(np.float64)
+    np.testing.assert_allclose(nll, np.sum(np.logaddexp(0.0, l64) - x64 * l64, axis=1),
+                               rtol=tol)
+    np.testing.assert_allclose(g, 0.5 * (1.0 + np.tanh(0.5 * l64)) - x64, rtol=tol, atol=tol)
     assert np.isfinite(nll).all() and np.isfinite(g).all()
     if dtype == np.float64:                             # the gradient against finite differences
         r = gradcheck.check_gradient(lambda l: vm.bernoulli_logit_nll_grad(l, x)[0].sum(),
