@@ -447,6 +447,26 @@ def test_fit_is_deterministic_for_a_seed_and_records_history():
     np.testing.assert_array_equal(runs[0], runs[1])
     assert m.params()["encoder.0.W"].dtype == np.float32
 
+def test_fit_checks_its_data_once_and_check_input_still_checks_everything_else(monkeypatch):
+    x, _, _ = glyph_digits(120, 9)
+    m = Autoencoder([784, 16], seed=3, dtype=np.float32)
+    calls = []
+    real = base_module.as_2d_array
+    monkeypatch.setattr(base_module, "as_2d_array",
+                        lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    m.fit(x, epochs=2, batch_size=40, progress=False)       # 6 steps
+    assert calls == ["x"]                                    # the data, not each batch again
+    assert m._batch_from_checked_data is None                # nothing trusted after fit
+
+    batch = m._batch_of_checked(m.check_input(x), np.arange(5))
+    assert m.check_input(batch) is batch
+    bad = batch.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        m.check_input(bad)                                   # any other array is checked
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        m.check_input(batch + 2.0)
+
 
 # --------------------------------------------------------------------- save and load
 def _models():

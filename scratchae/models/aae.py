@@ -366,10 +366,14 @@ class AAE(Autoencoder):
         rng = make_rng(self.seed + 1 if seed is None else seed)
 
         def step(idx):
-            return self.train_step(x[idx], rng, None if y_all is None else y_all[idx], opts)
+            return self.train_step(self._batch_of_checked(x, idx), rng,
+                                   None if y_all is None else y_all[idx], opts)
 
-        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                           progress=progress, desc=type(self).__name__, callback=callback)
+        try:
+            history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
+                               progress=progress, desc=type(self).__name__, callback=callback)
+        finally:
+            self._batch_from_checked_data = None
         self.history_ = history
         return history
 
