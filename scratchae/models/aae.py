@@ -366,8 +366,10 @@ class AAE(Autoencoder):
         rng = make_rng(self.seed + 1 if seed is None else seed)
 
         def step(idx):
-            return self.train_step(self._batch_of_checked(x, idx), rng,
-                                   None if y_all is None else y_all[idx], opts)
+            metrics = self.train_step(self._batch_of_checked(x, idx), rng,
+                                      None if y_all is None else y_all[idx], opts)
+            self._batch_from_checked_data = None
+            return metrics
 
         try:
             history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,

@@ -108,7 +108,9 @@ class Model:
         Rows of checked data need no second check, and the check of every batch (NaN/inf and
         the [0, 1] range: three passes over it) took 65 us of each ~4.5 ms step of the
         ``vae-train`` benchmark. So the batch is remembered, and ``check_input`` lets this one
-        array object through; any other array, however it was made, is checked as before.
+        array object through; any other array, however it was made, is checked as before. The
+        step forgets it once its loss and gradients are computed (so that no batch outlives
+        its step).
         """
         batch = x[idx]
         self._batch_from_checked_data = batch
@@ -135,6 +137,7 @@ class Model:
 
         def step(idx):
             metrics, grads = self.loss_and_grads(self._batch_of_checked(x, idx), rng)
+            self._batch_from_checked_data = None
             apply_step(opt, params, grads, metrics["loss"])
             return metrics
 
