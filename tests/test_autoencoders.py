@@ -17,6 +17,7 @@ from scratchae.models import (RBM, Autoencoder, ContractiveAutoencoder, Denoisin
                               average_jacobian_norm, jacobian_frobenius_norms, jacobian_penalty,
                               saturated_fraction, tied_gradient)
 from scratchae.models import base as base_module
+from scratchae.models.aae import AAE
 
 
 def objective(fn):
@@ -447,9 +448,14 @@ def test_fit_is_deterministic_for_a_seed_and_records_history():
     np.testing.assert_array_equal(runs[0], runs[1])
     assert m.params()["encoder.0.W"].dtype == np.float32
 
-def test_fit_checks_its_data_once_and_check_input_still_checks_everything_else(monkeypatch):
+
+@pytest.mark.parametrize("make", [
+    lambda: Autoencoder([784, 16], seed=3, dtype=np.float32),
+    lambda: AAE([784, 16, 2], discriminator_sizes=[8], seed=3, dtype=np.float32),
+], ids=["Autoencoder", "AAE"])
+def test_fit_checks_its_data_once_and_check_input_still_checks_everything_else(make, monkeypatch):
     x, _, _ = glyph_digits(120, 9)
-    m = Autoencoder([784, 16], seed=3, dtype=np.float32)
+    m = make()
     calls = []
     real = base_module.as_2d_array
     monkeypatch.setattr(base_module, "as_2d_array",
