@@ -464,14 +464,21 @@ def test_fit_checks_its_data_once_and_check_input_still_checks_everything_else(m
     assert calls == ["x"]                                    # the data, not each batch again
     assert m._batch_from_checked_data is None                # nothing trusted after fit
 
-    batch = m._batch_of_checked(m.check_input(x), np.arange(5))
-    assert m.check_input(batch) is batch
-    bad = batch.copy()
-    bad[0, 0] = np.nan
-    with pytest.raises(ValueError, match="finite"):
-        m.check_input(bad)                                   # any other array is checked
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        m.check_input(batch + 2.0)
+    with m._checked_batch(m.check_input(x), np.arange(5)) as batch:
+        assert m.check_input(batch) is batch
+        bad = batch.copy()
+        bad[0, 0] = np.nan
+        with pytest.raises(ValueError, match="finite"):
+            m.check_input(bad)                               # any other array is checked
+        with pytest.raises(ValueError, match=r"\[0, 1\]"):
+            m.check_input(batch + 2.0)
+    calls.clear()
+    m.check_input(batch)                                     # after the step: checked again
+    assert calls == ["x"] and m._batch_from_checked_data is None
+    with pytest.raises(RuntimeError):
+        with m._checked_batch(x, np.arange(5)):
+            raise RuntimeError("a step that fails")
+    assert m._batch_from_checked_data is None                # forgotten on the way out too
 
 
 # --------------------------------------------------------------------- save and load

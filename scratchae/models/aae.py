@@ -366,16 +366,11 @@ class AAE(Autoencoder):
         rng = make_rng(self.seed + 1 if seed is None else seed)
 
         def step(idx):
-            metrics = self.train_step(self._batch_of_checked(x, idx), rng,
-                                      None if y_all is None else y_all[idx], opts)
-            self._batch_from_checked_data = None
-            return metrics
+            with self._checked_batch(x, idx) as batch:
+                return self.train_step(batch, rng, None if y_all is None else y_all[idx], opts)
 
-        try:
-            history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                               progress=progress, desc=type(self).__name__, callback=callback)
-        finally:
-            self._batch_from_checked_data = None
+        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
+                           progress=progress, desc=type(self).__name__, callback=callback)
         self.history_ = history
         return history
 

@@ -15,6 +15,7 @@ Checkpoints are ``.npz`` files written atomically (a temporary file in the same 
 ``os.replace``), so a process killed while saving leaves the previous checkpoint intact; they are
 read with ``allow_pickle=False``. The class name and the config are stored beside the arrays.
 """
+import contextlib
 import json
 import os
 import tempfile
@@ -60,7 +61,7 @@ class Model:
     requires_unit_interval = False
 
     #: the mini-batch a training step of ``fit`` is working on, cut from data that has passed
-    #: :meth:`check_input` (see :meth:`_batch_of_checked`); None outside ``fit``
+    #: :meth:`check_input` (see :meth:`_checked_batch`); None outside such a step
     _batch_from_checked_data = None
 
     def __init_subclass__(cls, **kwargs):
@@ -102,19 +103,22 @@ class Model:
             check_unit_interval(x, name, "inputs of a model with a Bernoulli likelihood")
         return x
 
-    def _batch_of_checked(self, x, idx):
-        """``x[idx]`` for one training step, where ``x`` has passed :meth:`check_input`.
+    @contextlib.contextmanager
+    def _checked_batch(self, x, idx):
+        """``with self._checked_batch(x, idx) as batch:`` -- ``x[idx]`` for one training step,
+        where ``x`` has passed :meth:`check_input`.
 
         Rows of checked data need no second check, and the check of every batch (NaN/inf and
         the [0, 1] range: three passes over it) took 65 us of each ~4.5 ms step of the
-        ``vae-train`` benchmark. So the batch is remembered, and ``check_input`` lets this one
-        array object through; any other array, however it was made, is checked as before. The
-        step forgets it once its loss and gradients are computed (so that no batch outlives
-        its step).
+        ``vae-train`` benchmark. So inside the block ``check_input`` lets this one array object
+        through; any other array, however it was made, is checked as before, and after the
+        block (even one left by an exception) the batch is forgotten.
         """
-        batch = x[idx]
-        self._batch_from_checked_data = batch
-        return batch
+        self._batch_from_checked_data = batch = x[idx]
+        try:
+            yield batch
+        finally:
+            self._batch_from_checked_data = None
 
     def fit(self, x, epochs=10, batch_size=128, optimizer="adam", lr=1e-3, validation_data=None,
             progress="auto", seed=None, weight_decay=0.0, callback=None):
@@ -136,17 +140,14 @@ class Model:
         params = self.params()
 
         def step(idx):
-            metrics, grads = self.loss_and_grads(self._batch_of_checked(x, idx), rng)
-            self._batch_from_checked_data = None
+            with self._checked_batch(x, idx) as batch:
+                metrics, grads = self.loss_and_grads(batch, rng)
             apply_step(opt, params, grads, metrics["loss"])
             return metrics
 
         validate = (lambda: self.evaluate(x_val)) if x_val is not None else None
-        try:
-            history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                               progress=progress, desc=type(self).__name__, callback=callback)
-        finally:
-            self._batch_from_checked_data = None
+        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
+                           progress=progress, desc=type(self).__name__, callback=callback)
         self.history_ = history
         return history
 
