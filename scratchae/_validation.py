@@ -35,6 +35,12 @@ def as_2d_array(x, name="x", n_features=None, dtype=None, allow_nonfinite=False)
     return arr
 
 
+def check_fitted(estimator, attribute):
+    """Raise ``RuntimeError`` when an estimator is used before ``fit`` (it has no ``attribute``)."""
+    if not hasattr(estimator, attribute):
+        raise RuntimeError(f"this {type(estimator).__name__} is not fitted yet; call fit(X) first")
+
+
 def check_same_shape(a, b, name_a="a", name_b="y"):
     """Raise ``ValueError`` unless ``a`` and ``b`` have the same shape."""
     if np.shape(a) != np.shape(b):

@@ -363,6 +363,28 @@ def test_usps_from_explicit_file(tmp_path):
     assert data.load_usps(SHARED_DATA / "usps", split="test").x.max() <= 1.0
 
 
+@needs_usps
+@pytest.mark.parametrize("key", ["x_train", "y_test"])
+def test_usps_changed_pixel_or_label_is_refused(tmp_path, key):
+    """A copy of usps.npz with one pixel (or one label) changed, or stored as float64 and int64,
+    is checked against the published SHA-256 of each array."""
+    with np.load(SHARED_DATA / "usps" / "usps.npz") as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    widened = {k: v.astype(np.float64 if k.startswith("x") else np.int64) for k, v in arrays.items()}
+    np.savez(tmp_path / "wide.npz", **widened)
+    split = key.split("_")[1]
+    assert data.load_usps(tmp_path / "wide.npz", split=split).x.shape[1] == 256   # same values
+    changed = dict(arrays)
+    changed[key] = arrays[key].copy()
+    if key.startswith("x"):
+        changed[key][17, 100] = np.float32(0.5) if changed[key][17, 100] != 0.5 else 0.25
+    else:
+        changed[key][3] = (changed[key][3] + 1) % 10
+    np.savez(tmp_path / "usps.npz", **changed)
+    with pytest.raises(data.DatasetIntegrityError, match=f"{key} does not match.*SHA-256"):
+        data.load_usps(tmp_path / "usps.npz", split=split)
+
+
 def test_usps_missing_says_where_to_put_it(isolated):
     with pytest.raises(data.DatasetNotFoundError) as info:
         data.load_usps()

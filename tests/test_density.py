@@ -362,16 +362,35 @@ def test_numpy_twins_run_the_whole_estimators(monkeypatch):
 
 
 # ------------------------------------------------------------------------------ bad input
-def test_bad_hyperparameters_raise_clear_errors():
+def test_bad_hyperparameters_raise_clear_errors_at_fit():
+    """scikit-learn's rule: the constructor only stores its arguments; ``fit`` checks them before
+    it changes anything, so a refit with a bad value leaves the fitted estimator as it was."""
+    X = np.random.default_rng(3).standard_normal((12, 3))
     for bad in (0, -1.0, np.nan, np.inf, "1", True):
+        kde = ParzenWindows(bad)
+        assert kde.bandwidth is bad                     # stored as given
         with pytest.raises(ValueError, match="bandwidth"):
-            ParzenWindows(bad)
-    with pytest.raises(ValueError, match="sigma0_sq"):
-        ManifoldParzenWindows(5, 2, 0.0)
-    with pytest.raises(ValueError, match="n_neighbors"):
-        ManifoldParzenWindows(0, 0, 0.1)
-    with pytest.raises(ValueError, match="n_components"):
-        NonLocalManifoldParzen(n_components=0)
+            kde.fit(X)
+        assert not hasattr(kde, "X_")
+    for est, name in ((ManifoldParzenWindows(5, 2, 0.0), "sigma0_sq"),
+                      (ManifoldParzenWindows(0, 0, 0.1), "n_neighbors"),
+                      (ManifoldParzenWindows(3, 1.5, 0.1), "n_components"),
+                      (NonLocalManifoldParzen(n_components=0), "n_components"),
+                      (NonLocalManifoldParzen(1, 3, 2, lr=-1.0), "lr"),
+                      (NonLocalManifoldParzen(1, 3, 2, weight_decay=np.nan), "weight_decay")):
+        with pytest.raises(ValueError, match=name):
+            est.fit(X)
+        assert not hasattr(est, "X_") and not hasattr(est, "network_")
+    kde = ParzenWindows(0.5).fit(X)
+    before = kde.score_samples(X[:2])
+    kde.bandwidth = -1.0
+    with pytest.raises(ValueError, match="bandwidth"):
+        kde.fit(X[:5])                                  # refused before touching the fit
+    with pytest.raises(ValueError, match="bandwidth"):
+        kde.score_samples(X[:2])
+    kde.bandwidth = 0.5
+    np.testing.assert_array_equal(kde.score_samples(X[:2]), before)
+    assert kde.X_.shape == X.shape
     with pytest.raises(ValueError, match="density_factory"):
         BayesClassifier("parzen")
     with pytest.raises(ValueError, match="bandwidths"):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scratchae import gradcheck
-from scratchae.nn import activations, backprop, init, losses, optimizers
+from scratchae.nn import activations, backprop, fastpath, init, losses, optimizers
 from scratchae.nn.layers import Dense
 from scratchae.nn.network import Network
 from scratchae.nn.training import TrainingDiverged, apply_step, fit_loop, iterate_minibatches
@@ -53,8 +53,17 @@ def test_elementwise_df_is_the_derivative(name):
     assert gradcheck.relative_error(act.df(z), numeric) < gradcheck.SMOOTH_TOL
 
 
+@pytest.fixture(params=["fast", "textbook"])
+def either_form(request, monkeypatch):
+    """Run a test on the fast in-place forms and again on the textbook forms
+    (``SCRATCHAE_NUMBA=0``)."""
+    monkeypatch.setenv("SCRATCHAE_NUMBA", "1" if request.param == "fast" else "0")
+    assert fastpath.enabled() == (request.param == "fast")
+    return request.param
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_sigmoid_and_softplus_do_not_overflow(dtype):
+def test_sigmoid_and_softplus_do_not_overflow(dtype, either_form):
     z = np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]], dtype=dtype)
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         s = activations.Sigmoid().f(z)
@@ -270,7 +279,7 @@ def test_bernoulli_from_logits_matches_probability_form_and_is_stable():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_bernoulli_logit_rows_match_the_textbook_formula(dtype):
+def test_bernoulli_logit_rows_match_the_textbook_formula(dtype, either_form):
     """The in-place |z|/2 + z (1/2 - y) + log1p(e^-|z|) form against -[y log a + (1-y) log(1-a)]
     in float64, for moderate logits where the textbook form is exact enough, and for integers."""
     rng = np.random.default_rng(11)
@@ -286,6 +295,43 @@ def test_bernoulli_logit_rows_match_the_textbook_formula(dtype):
     ints = np.array([[3, -2, 0]])
     np.testing.assert_allclose(losses.bernoulli_logit_nll_rows(ints, np.array([[1, 0, 1]])),
                                [np.log1p(np.exp(-3.0)) + np.log1p(np.exp(-2.0)) + np.log(2.0)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fast_forms_agree_with_the_textbook_forms(dtype, monkeypatch):
+    """fastpath.sigmoid gives the same bits as activations.sigmoid (the same operations in the same
+    order); the in-place Bernoulli rows agree with the textbook rows to rounding, out to |z| = 800.
+    Both forms are read off with the switch in each position."""
+    rng = np.random.default_rng(5)
+    z = (rng.standard_normal((9, 200)) * 6).astype(dtype)
+    z[0, :4] = [-800, 800, 0, -88.5]
+    y = rng.uniform(size=z.shape).astype(dtype)
+    y[1] = rng.uniform(size=200) < 0.5
+    forms = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv("SCRATCHAE_NUMBA", switch)
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            forms[switch] = (activations.Sigmoid().f(z), losses.bernoulli_logit_nll_rows(z, y))
+    (s_fast, rows_fast), (s_text, rows_text) = forms["1"], forms["0"]
+    np.testing.assert_array_equal(s_fast, activations.sigmoid(z))
+    np.testing.assert_array_equal(s_fast, s_text)
+    assert s_fast.dtype == s_text.dtype == dtype
+    assert rows_fast.dtype == rows_text.dtype == dtype
+    np.testing.assert_allclose(rows_fast, rows_text, rtol=2e-6 if dtype == np.float32 else 1e-13)
+    np.testing.assert_array_equal(fastpath.sigmoid(np.float64(0.0)), 0.5)   # 0-d in, 0-d out
+
+
+def test_the_textbook_forms_run_when_the_switch_is_off(monkeypatch):
+    """SCRATCHAE_NUMBA=0 runs the readable forms: the fast functions are not called."""
+    def refuse(*args):
+        raise AssertionError("the fast path ran with SCRATCHAE_NUMBA=0")
+    monkeypatch.setattr(fastpath, "sigmoid", refuse)
+    monkeypatch.setattr(fastpath, "bernoulli_logit_nll_rows", refuse)
+    monkeypatch.setenv("SCRATCHAE_NUMBA", "0")
+    z = np.array([[-2.0, 0.0, 3.0]])
+    np.testing.assert_allclose(activations.Sigmoid().f(z), 1 / (1 + np.exp(-z)))
+    np.testing.assert_allclose(losses.bernoulli_logit_nll_rows(z, np.array([[0.0, 1.0, 1.0]])),
+                               [np.log1p(np.exp(-2.0)) + np.log(2.0) + np.log1p(np.exp(-3.0))])
 
 
 def test_bernoulli_never_takes_log_of_zero():

@@ -10,6 +10,7 @@ The original USPS grey levels lie in [-1, 1]; papers quoting kernel widths on US
 sigma = 0.8 in Vincent & Bengio 2003) use that scale: ask for it with ``scale="symmetric"``.
 """
 import functools
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,14 @@ USPS_FILE = "usps.npz"
 #: number of examples of each split
 USPS_SIZES = {"train": 7291, "test": 2007}
 SCALES = ("unit", "symmetric")
+#: SHA-256 of each array's C-order bytes, as float32 images and uint8 labels (the same sums as
+#: ``$SCRATCHAE_DATA/usps/SHA256SUMS``), so a changed pixel or label is caught whatever .npz holds it
+USPS_SHA256 = {
+    "x_train": "a5facc7dea2dff335ea771cee5ea1179d90a25b307fe51fffd03293786c4913a",
+    "y_train": "ee5027fd47b76715ac18ca27e72fa1332bde98e0b8ce593b503bb2bdb6c03da0",
+    "x_test": "a13227ce51400bfd1f9dff0d4c8eafdf8692958514ac093db43bf6981eea73cb",
+    "y_test": "0b8b792b8ca1c5c704fd9d5bbd1b261623a359e6c8c65b23db428257beea7800",
+}
 
 
 def load_usps(path=None, split="train", scale="unit", binarize=None, validation_size=0, rng=None,
@@ -50,8 +59,8 @@ def load_usps(path=None, split="train", scale="unit", binarize=None, validation_
     ``(x_train, y_train), (x_val, y_val)``).
 
     Raises ``DatasetNotFoundError`` (saying where to put ``usps.npz``) if the file is missing,
-    ``DatasetIntegrityError`` if it lacks a key or has the wrong shapes, ``ValueError`` for bad
-    arguments.
+    ``DatasetIntegrityError`` if it lacks a key, has the wrong shapes, or any array differs from
+    the published data (:data:`USPS_SHA256`), ``ValueError`` for bad arguments.
     """
     check_choice(split, "split", SPLITS)
     check_choice(scale, "scale", SCALES)
@@ -122,6 +131,13 @@ def _read_npz(resolved, size, mtime_ns, split):
         raise DatasetIntegrityError(
             f"{resolved}: expected images in [0, 1] and labels in 0..9; got images in "
             f"[{float(x.min()):.4g}, {float(x.max()):.4g}] and labels in [{y.min()}, {y.max()}]")
+    for key, array, dtype in ((f"x_{split}", x, np.float32), (f"y_{split}", y, np.uint8)):
+        digest = hashlib.sha256(np.ascontiguousarray(array, dtype=dtype).tobytes()).hexdigest()
+        if digest != USPS_SHA256[key]:
+            raise DatasetIntegrityError(
+                f"{resolved}: {key} does not match the published USPS data (its SHA-256 as "
+                f"{np.dtype(dtype).name} is {digest}, expected {USPS_SHA256[key]}); "
+                f"the file was changed or damaged -- replace it")
     x.flags.writeable = False
     y.flags.writeable = False
     return x, y

@@ -10,7 +10,7 @@ import numpy as np
 
 from scratchae._validation import as_2d_array
 
-__all__ = ["check_data", "check_fitted", "check_int", "rows_per_chunk", "squared_norms",
+__all__ = ["check_data", "check_int", "rows_per_chunk", "squared_norms",
            "kneighbors", "one_blas_thread"]
 
 #: elements of one (rows, n) block of distances: 2^22 doubles = 32 MiB.
@@ -35,12 +35,6 @@ def one_blas_thread():
 def check_data(X, name="X", n_features=None):
     """``X`` as a finite float64 array (n, D); ``ValueError`` naming what is wrong otherwise."""
     return as_2d_array(X, name, n_features=n_features, dtype=np.float64)
-
-
-def check_fitted(estimator, attribute):
-    """Raise a clear error when ``score_samples``/``predict`` is called before ``fit``."""
-    if not hasattr(estimator, attribute):
-        raise RuntimeError(f"this {type(estimator).__name__} is not fitted yet; call fit(X) first")
 
 
 def check_int(value, name, low, high=None, high_name=None):

@@ -12,7 +12,8 @@ log P(c)``.
 """
 import numpy as np
 
-from scratchae.density._common import check_data, check_fitted
+from scratchae._validation import check_fitted
+from scratchae.density._common import check_data
 
 __all__ = ["BayesClassifier", "train_validation_split"]
 

@@ -31,7 +31,8 @@ import numbers
 
 import numpy as np
 
-from scratchae.density._common import check_data, check_fitted, check_int, kneighbors
+from scratchae._validation import check_fitted
+from scratchae.density._common import check_data, check_int, kneighbors
 from scratchae.density.lowrank import LowRankMixture
 
 __all__ = ["ManifoldParzenWindows", "local_principal_directions"]
@@ -76,15 +77,21 @@ class ManifoldParzenWindows:
     """
 
     def __init__(self, n_neighbors=11, n_components=11, sigma0_sq=0.1, chunk_size=None):
-        self.n_neighbors = check_int(n_neighbors, "n_neighbors", 1)
-        self.n_components = check_int(n_components, "n_components", 0)
-        if isinstance(sigma0_sq, bool) or not isinstance(sigma0_sq, numbers.Real) \
-                or not np.isfinite(sigma0_sq) or not sigma0_sq > 0:
-            raise ValueError(f"sigma0_sq must be a positive finite number; got {sigma0_sq!r}")
-        self.sigma0_sq = float(sigma0_sq)
-        if chunk_size is not None:
-            check_int(chunk_size, "chunk_size", 1)
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.sigma0_sq = sigma0_sq
         self.chunk_size = chunk_size
+
+    def _check_params(self):
+        """Check the hyperparameters (called by ``fit``)."""
+        self.n_neighbors = check_int(self.n_neighbors, "n_neighbors", 1)
+        self.n_components = check_int(self.n_components, "n_components", 0)
+        if isinstance(self.sigma0_sq, bool) or not isinstance(self.sigma0_sq, numbers.Real) \
+                or not np.isfinite(self.sigma0_sq) or not self.sigma0_sq > 0:
+            raise ValueError(f"sigma0_sq must be a positive finite number; got {self.sigma0_sq!r}")
+        self.sigma0_sq = float(self.sigma0_sq)
+        if self.chunk_size is not None:
+            check_int(self.chunk_size, "chunk_size", 1)
 
     def get_params(self):
         return {"n_neighbors": self.n_neighbors, "n_components": self.n_components,
@@ -92,6 +99,7 @@ class ManifoldParzenWindows:
 
     def fit(self, X, y=None):
         """Find each point's neighbours and local principal directions. Returns ``self``."""
+        self._check_params()
         X = check_data(X, "X")
         n, dim = X.shape
         if self.n_neighbors >= n:

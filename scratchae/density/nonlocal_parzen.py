@@ -37,8 +37,8 @@ import numbers
 
 import numpy as np
 
-from scratchae._validation import check_positive, make_rng
-from scratchae.density._common import (check_data, check_fitted, check_int, kneighbors,
+from scratchae._validation import check_fitted, check_positive, make_rng
+from scratchae.density._common import (check_data, check_int, kneighbors,
                                        one_blas_thread)
 from scratchae.density.lowrank import LowRankMixture, factors_to_eigen
 from scratchae.nn import optimizers as optimizers_module
@@ -141,25 +141,38 @@ class NonLocalManifoldParzen:
     def __init__(self, n_components=7, n_neighbors=10, n_hidden=70, sigma0_sq=0.05,
                  use_mu=True, epochs=50, batch_size=32, lr=1e-3, optimizer="adam",
                  weight_decay=0.0, seed=0, dtype=np.float64, progress=False):
-        self.n_components = check_int(n_components, "n_components", 1)
-        self.n_neighbors = check_int(n_neighbors, "n_neighbors", 1)
-        self.n_hidden = check_int(n_hidden, "n_hidden", 1)
-        if isinstance(sigma0_sq, bool) or not isinstance(sigma0_sq, numbers.Real) \
-                or not np.isfinite(sigma0_sq) or not sigma0_sq > 0:
-            raise ValueError(f"sigma0_sq must be a positive finite number; got {sigma0_sq!r}")
-        self.sigma0_sq = float(sigma0_sq)
-        self.use_mu = bool(use_mu)
-        self.epochs = check_int(epochs, "epochs", 0)
-        self.batch_size = check_int(batch_size, "batch_size", 1)
-        check_positive(lr, "lr")
-        self.lr = float(lr)
+        self.n_components = n_components
+        self.n_neighbors = n_neighbors
+        self.n_hidden = n_hidden
+        self.sigma0_sq = sigma0_sq
+        self.use_mu = use_mu
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
         self.optimizer = optimizer
-        if not (np.isfinite(weight_decay) and weight_decay >= 0):
-            raise ValueError(f"weight_decay must be >= 0; got {weight_decay!r}")
-        self.weight_decay = float(weight_decay)
+        self.weight_decay = weight_decay
         self.seed = seed
-        self.dtype = np.dtype(dtype)
+        self.dtype = dtype
         self.progress = progress
+
+    def _check_params(self):
+        """Check the hyperparameters (called by ``fit``)."""
+        self.n_components = check_int(self.n_components, "n_components", 1)
+        self.n_neighbors = check_int(self.n_neighbors, "n_neighbors", 1)
+        self.n_hidden = check_int(self.n_hidden, "n_hidden", 1)
+        if isinstance(self.sigma0_sq, bool) or not isinstance(self.sigma0_sq, numbers.Real) \
+                or not np.isfinite(self.sigma0_sq) or not self.sigma0_sq > 0:
+            raise ValueError(f"sigma0_sq must be a positive finite number; got {self.sigma0_sq!r}")
+        self.sigma0_sq = float(self.sigma0_sq)
+        self.use_mu = bool(self.use_mu)
+        self.epochs = check_int(self.epochs, "epochs", 0)
+        self.batch_size = check_int(self.batch_size, "batch_size", 1)
+        self.lr = float(check_positive(self.lr, "lr"))
+        if isinstance(self.weight_decay, bool) or not isinstance(self.weight_decay, numbers.Real) \
+                or not (np.isfinite(self.weight_decay) and self.weight_decay >= 0):
+            raise ValueError(f"weight_decay must be >= 0; got {self.weight_decay!r}")
+        self.weight_decay = float(self.weight_decay)
+        self.dtype = np.dtype(self.dtype)
 
     def get_params(self):
         return {k: getattr(self, k) for k in (
@@ -173,6 +186,7 @@ class NonLocalManifoldParzen:
     def build_network(self, dim, noise_init=None):
         """A fresh network D -> n_hidden (tanh) -> d D [+ D] + 1 (linear). The bias of the
         noise output starts where s2 = ``noise_init`` (if given and > sigma0^2)."""
+        self._check_params()
         net = Network.from_sizes([dim, self.n_hidden, self._n_outputs(dim)], activation="tanh",
                                  output_activation="identity", rng=make_rng(self.seed),
                                  dtype=self.dtype)
@@ -229,6 +243,7 @@ class NonLocalManifoldParzen:
         after every epoch and the parameters of the best epoch are kept. ``callback(epoch,
         model)`` is called after every epoch (``model.score_samples`` then uses the current
         parameters); returning True stops training. Returns ``self``."""
+        self._check_params()
         X = check_data(X, "X")
         n, dim = X.shape
         if self.n_neighbors >= n:

@@ -48,8 +48,8 @@ import numbers
 
 import numpy as np
 
-from scratchae._validation import check_positive
-from scratchae.density._common import (check_data, check_fitted, one_blas_thread,
+from scratchae._validation import check_fitted, check_positive
+from scratchae.density._common import (check_data, one_blas_thread,
                                        rows_per_chunk, squared_norms)
 from scratchae.kernels.density import (bound_candidates, candidate_logsumexp,
                                        gaussian_logsumexp)
@@ -174,17 +174,23 @@ class ParzenWindows:
     """
 
     def __init__(self, bandwidth=1.0, screen="auto", chunk_size=None):
-        self.bandwidth = _check_bandwidth(bandwidth)
-        self.screen = _check_screen(screen)
-        if chunk_size is not None:
-            check_positive(chunk_size, "chunk_size", integer=True)
+        self.bandwidth = bandwidth
+        self.screen = screen
         self.chunk_size = chunk_size
+
+    def _check_params(self):
+        """Check the hyperparameters (called by ``fit`` and before scoring)."""
+        self.bandwidth = _check_bandwidth(self.bandwidth)
+        self.screen = _check_screen(self.screen)
+        if self.chunk_size is not None:
+            check_positive(self.chunk_size, "chunk_size", integer=True)
 
     def get_params(self):
         return {"bandwidth": self.bandwidth, "screen": self.screen, "chunk_size": self.chunk_size}
 
     def fit(self, X, y=None):
         """Store the training points ``X`` (n, D). Returns ``self``."""
+        self._check_params()
         X = check_data(X, "X")
         self.X_ = np.array(X, dtype=np.float64, copy=True)
         self.n_features_in_ = X.shape[1]
@@ -205,6 +211,7 @@ class ParzenWindows:
     def score_samples(self, X):
         """log p_hat(x) for each row of ``X`` (m, D) -> (m,) float64."""
         check_fitted(self, "X_")
+        self._check_params()
         X = check_data(X, "X", n_features=self.n_features_in_)
         lse = parzen_log_sum_exp(X, self.X_, self.bandwidth, bound=self.bound_,
                                  chunk_size=self.chunk_size, sq_x=self._sq)
@@ -218,6 +225,7 @@ class ParzenWindows:
         """Leave-one-out log density of every training point: log of the average of the other
         n - 1 windows at x_i, (n,). Needs n >= 2."""
         check_fitted(self, "X_")
+        self._check_params()
         n = self.X_.shape[0]
         if n < 2:
             raise ValueError(f"leave-one-out needs at least 2 training points; got {n}")
@@ -229,6 +237,7 @@ class ParzenWindows:
         """Draw from p_hat: pick training points uniformly, add N(0, h^2 I) noise. (n_samples, D)."""
         from scratchae._validation import make_rng
         check_fitted(self, "X_")
+        self._check_params()
         check_positive(n_samples, "n_samples", integer=True)
         rng = make_rng(rng)
         idx = rng.integers(0, self.X_.shape[0], size=n_samples)

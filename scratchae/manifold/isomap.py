@@ -33,7 +33,7 @@ import numbers
 
 import numpy as np
 
-from scratchae._validation import as_2d_array, make_rng
+from scratchae._validation import as_2d_array, check_fitted, make_rng
 from scratchae.kernels.graph import shortest_paths
 from scratchae.manifold.eigen import fix_signs, top_eigenpairs
 from scratchae.manifold.neighbors import (
@@ -169,7 +169,7 @@ class Isomap:
     def geodesic_distances(self, X):
         """Geodesic distances (m, N) from new points ``X`` (m, D) to the training points, through
         each new point's neighbours among them: ``min_i ||x - x_i|| + d_G(i, j)``."""
-        self._check_fitted()
+        check_fitted(self, "embedding_")
         X = as_2d_array(X, "X", n_features=self.n_features_in_).astype(np.float64, copy=False)
         D_fit = self.dist_matrix_
         out = np.full((X.shape[0], D_fit.shape[0]), np.inf)
@@ -198,9 +198,6 @@ class Isomap:
         V = self.embedding_ / np.sqrt(self.eigenvalues_)        # unit eigenvectors
         return K @ V / np.sqrt(self.eigenvalues_)
 
-    def _check_fitted(self):
-        if not hasattr(self, "embedding_"):
-            raise RuntimeError("this Isomap is not fitted yet; call fit(X) first")
 
     def __repr__(self):
         return (f"Isomap(n_neighbors={self.n_neighbors!r}, radius={self.radius!r}, "

@@ -38,7 +38,7 @@ import numbers
 
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae._validation import as_2d_array, check_fitted, check_positive, make_rng
 from scratchae.kernels.banded import band_cholesky, band_cholesky_solve
 from scratchae.manifold.eigen import fix_signs, top_eigenpairs
 from scratchae.manifold.neighbors import NeighborGraph, knn, require_connected
@@ -202,8 +202,7 @@ class LocallyLinearEmbedding:
     def transform(self, X):
         """Embed new points: barycentric weights from their ``k`` nearest (distinct) training
         points, then ``y = sum_j w_j y_j``. ``X`` (m, D) -> (m, d)."""
-        if not hasattr(self, "embedding_"):
-            raise RuntimeError("this LocallyLinearEmbedding is not fitted yet; call fit(X) first")
+        check_fitted(self, "embedding_")
         X = as_2d_array(X, "X", n_features=self.n_features_in_).astype(np.float64, copy=False)
         _, idx = knn(self.X_fit_, self.n_neighbors, query=X)
         w = barycenter_weights(X, self.X_fit_[idx], self.reg)

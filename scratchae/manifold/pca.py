@@ -31,7 +31,7 @@ import numbers
 
 import numpy as np
 
-from scratchae._validation import as_2d_array
+from scratchae._validation import as_2d_array, check_fitted
 from scratchae.manifold.eigen import fix_signs
 
 __all__ = ["PCA"]
@@ -107,13 +107,10 @@ class PCA:
         self.n_components_, self.n_features_in_, self.n_samples_ = d, D, n
         return self
 
-    def _check_fitted(self):
-        if not hasattr(self, "components_"):
-            raise RuntimeError("this PCA is not fitted yet; call fit(X) first")
 
     def transform(self, X):
         """Codes ``h = (x - mu) W^T``: ``X`` (m, D) -> (m, d)."""
-        self._check_fitted()
+        check_fitted(self, "components_")
         X = as_2d_array(X, "X", n_features=self.n_features_in_).astype(np.float64, copy=False)
         return (X - self.mean_) @ self.components_.T
 
@@ -122,7 +119,7 @@ class PCA:
 
     def inverse_transform(self, H):
         """Reconstructions ``x_hat = mu + h W``: ``H`` (m, d) -> (m, D)."""
-        self._check_fitted()
+        check_fitted(self, "components_")
         H = as_2d_array(H, "H", n_features=self.n_components_).astype(np.float64, copy=False)
         return H @ self.components_ + self.mean_
 

@@ -13,7 +13,9 @@ Get one by name with :func:`get` (``get("sigmoid")``).
 """
 import numpy as np
 
-__all__ = ["Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softplus", "Identity",
+from scratchae.nn import fastpath
+
+__all__ = ["Activation", "sigmoid", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softplus", "Identity",
            "Softmax", "get", "names"]
 
 
@@ -48,36 +50,34 @@ class Activation:
         return f"{type(self).__name__}()"
 
 
-class Sigmoid(Activation):
-    """sigma(z) = 1 / (1 + exp(-z));  sigma'(z) = sigma(z) (1 - sigma(z)).
+def sigmoid(z):
+    """sigma(z) = 1 / (1 + exp(-z)), as written.  Any shape.
 
-    Computed as 1 / (1 + e^-z) in place in one buffer: four passes over memory, an eighth of the
-    time of the two-branch form with e^-|z| and np.where (128 x 1000 float32: 0.07 ms against
-    0.55 ms on this project's machine). For very negative z, e^-z overflows to inf (z < -88 in
-    float32) and 1 / (1 + inf) = 0, the right limit, so the overflow warning is silenced; for
-    large z, e^-z underflows to 0 and sigma = 1.
+    For very negative z (z < -88 in float32) exp(-z) overflows to inf and 1 / (1 + inf) = 0,
+    the right limit, so the overflow warning is silenced; for large z, exp(-z) = 0 and sigma = 1.
     """
+    z = np.asarray(z)
+    if z.dtype.kind != "f":
+        z = z.astype(np.float64)
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+class Sigmoid(Activation):
+    """sigma(z) = 1 / (1 + exp(-z)) (:func:`sigmoid`);  sigma'(z) = sigma(z) (1 - sigma(z))."""
 
     name = "sigmoid"
 
     def f(self, z):
-        z = np.asarray(z)
-        if z.dtype.kind != "f":
-            z = z.astype(np.float64)
-        s = np.negative(z, out=np.empty_like(z))        # an array even for 0-d z
-        with np.errstate(over="ignore"):
-            np.exp(s, out=s)                            # e^-z, maybe inf
-        s += 1.0
-        np.reciprocal(s, out=s)
-        return s
+        if fastpath.enabled():
+            return fastpath.sigmoid(z)                  # sigmoid(z), computed in one buffer
+        return sigmoid(z)
 
     def df(self, z):
         return self.df_from_output(z, self.f(z))
 
     def df_from_output(self, z, a):
-        d = 1.0 - a
-        d *= a                                          # a (1 - a), one temporary
-        return d
+        return a * (1.0 - a)
 
 
 class Tanh(Activation):

@@ -21,6 +21,7 @@ The constants the slides drop (n/2 log 2 pi for the Gaussian) are available from
 import numpy as np
 
 from scratchae._validation import check_same_shape, check_unit_interval
+from scratchae.nn import fastpath
 from scratchae.nn.activations import Identity, Sigmoid, Softmax, get as get_activation
 
 __all__ = ["Loss", "GaussianNLL", "BernoulliNLL", "CategoricalNLL", "get", "one_hot",
@@ -119,30 +120,18 @@ class GaussianNLL(Loss):
 
 def bernoulli_logit_nll_rows(z, y):
     """sum_j softplus(z_j) - y_j z_j for each row: -log Bernoulli(y; sigmoid(z)) from the logits,
-    without checks (callers that validated ``y`` once use it at every training step).
+    without input checks (callers that validated ``y`` once use it at every training step).
 
-    softplus(z) = max(z, 0) + log(1 + e^-|z|) never overflows, and with max(z, 0) = (z + |z|)/2
+        -log p(y | z) = sum_j max(z_j, 0) - y_j z_j + log(1 + e^-|z_j|)
 
-        softplus(z) - y z = |z|/2 + z (1/2 - y) + log1p(e^-|z|),
-
-    which is computed in place in two (M, n) buffers and summed by NumPy's pairwise summation
-    in z's dtype. For 128 x 784 float32 on this project's machine: 0.12 ms instead of 0.16 ms
-    for the one-line form np.sum(np.maximum(z, 0) - y z + np.log1p(np.exp(-|z|)), axis=1), and
-    closer to a float64 reference (relative error 8e-8 against 9e-8).  (M, n), (M, n) -> (M,).
+    softplus written this way never overflows.  (M, n), (M, n) -> (M,).
     """
+    if fastpath.enabled():
+        return fastpath.bernoulli_logit_nll_rows(z, y)     # the same sums, in two buffers
     z = np.asarray(z)
     if z.dtype.kind != "f":
         z = z.astype(np.float64)
-    terms = np.abs(z)
-    soft = np.negative(terms)
-    np.exp(soft, out=soft)
-    np.log1p(soft, out=soft)                            # log(1 + e^-|z|)
-    terms *= 0.5
-    terms += soft
-    np.subtract(0.5, y, out=soft)
-    soft *= z
-    terms += soft                                       # + z (1/2 - y)
-    return terms.sum(axis=1)
+    return np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))), axis=1)
 
 
 class BernoulliNLL(Loss):
