@@ -1,0 +1,189 @@
+"""The exercises: every reference solution passes, every shipped student file reports "not done
+yet", and every planted mistake fails with its specific hint (so no check is unable to fail)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from scratchae import exercises as ex
+from scratchae.cli import main
+from scratchae.exercises import _grader
+
+SOLUTIONS = Path(__file__).parent / "exercise_solutions"
+
+
+def solution(name):
+    return ex.load_file(SOLUTIONS / f"{name}.py")
+
+
+# ---------------------------------------------------------------------- planted mistakes
+# For each function: (a wrong implementation a student might write, a piece of the hint the
+# grader must give for it). Written here independently of the grader's own variants.
+PLANTED = {
+    "03_four_equations": {
+        "output_error": [
+            (lambda g, z, act: g.copy(), "missing sigma'(z)"),
+            (lambda g, z, act: g * act.f(z), "sigma(z) instead of sigma'(z)"),
+            (lambda g, z, act: g + act.df(z), "added instead of multiplied"),
+        ],
+        "hidden_error": [
+            (lambda d, W, z, act: np.dot(d, W), "missing sigma'(z)"),
+            (lambda d, W, z, act: act.df(z) * np.einsum("mk,jk->mj", d, W), "off by a transpose"),
+        ],
+        "bias_gradient": [
+            (lambda d: np.sum(d, axis=0) / len(d), "divided by the batch size"),
+            (lambda d: np.sum(d, axis=-1), "summed over the units"),
+        ],
+        "weight_gradient": [
+            (lambda d, a: np.einsum("mi,mo->io", a, d), "off by a transpose"),
+            (lambda d, a: np.einsum("mo,mi->oi", d, a) / d.shape[0], "divided by the batch size"),
+        ],
+        "input_gradient": [
+            (lambda d, W: np.einsum("mo,io->mi", d, W), "off by a transpose"),
+            (lambda d, W: np.dot(W.T, d), "column form"),
+        ],
+    },
+}
+
+DONE = list(PLANTED)
+
+
+def _replace(module, name, fn):
+    ns = SimpleNamespace(**{k: getattr(module, k) for k in dir(module) if not k.startswith("__")})
+    setattr(ns, name, fn)
+    return ns
+
+
+def _planted_cases():
+    for name, functions in PLANTED.items():
+        for fname, mistakes in functions.items():
+            for i in range(len(mistakes)):
+                yield pytest.param(name, fname, i, id=f"{name}-{fname}-{i}")
+
+
+def test_registry_in_slide_order_and_files_ship():
+    assert ex.names() == sorted(ex.names())
+    assert len(ex.names()) == 10
+    for name in DONE:
+        assert ex.student_file(name).is_file()
+
+
+@pytest.mark.parametrize("name", DONE)
+def test_every_function_has_two_planted_mistakes(name):
+    task_names = [t.name for t in ex.tasks(name)]
+    assert sorted(task_names) == sorted(PLANTED[name])
+    for fname in task_names:
+        assert len(PLANTED[name][fname]) >= 2, fname
+
+
+@pytest.mark.parametrize("name", DONE)
+def test_reference_solution_passes(name, capsys):
+    results = ex.grade(name, solution(name))
+    assert [r.status for r in results] == ["PASS"] * len(results), \
+        "\n".join(r.line() for r in results)
+    assert ex.check(name, SOLUTIONS / f"{name}.py") == 0
+    assert capsys.readouterr().out.count("PASS ") == len(results)
+
+
+@pytest.mark.parametrize("name", DONE)
+def test_shipped_student_file_is_not_done_yet(name, capsys):
+    results = ex.grade(name, ex.load_file(ex.student_file(name)))
+    assert [r.status for r in results] == ["TODO"] * len(results)
+    assert ex.check(name, ex.student_file(name)) == 1
+    out = capsys.readouterr().out
+    assert out.count("not done yet") >= len(results)
+    text = ex.student_file(name).read_text()
+    assert f'check_file(__file__, "{name}")' in text           # runs its own check
+
+
+@pytest.mark.parametrize("name,fname,i", list(_planted_cases()))
+def test_planted_mistake_fails_with_its_hint(name, fname, i):
+    wrong, hint = PLANTED[name][fname][i]
+    module = _replace(solution(name), fname, wrong)
+    results = {r.name: r for r in ex.grade(name, module)}
+    r = results[fname]
+    assert r.status == "FAIL", r.line()
+    assert r.hint and hint in r.hint, r.line()
+    others = [x for x in results.values() if x.name != fname]
+    assert all(x.passed for x in others), [x.line() for x in others if not x.passed]
+
+
+# ---------------------------------------------------------------------- grader behaviour
+def test_crash_shows_student_traceback_and_input(capsys):
+    def buggy(delta):
+        raise ZeroDivisionError("student bug")
+
+    module = _replace(solution("03_four_equations"), "bias_gradient", buggy)
+    r = {x.name: x for x in ex.grade("03_four_equations", module)}["bias_gradient"]
+    assert r.status == "FAIL"
+    assert "ZeroDivisionError: student bug" in r.detail
+    assert "in buggy" in r.detail and "_grader.py" not in r.detail
+    assert "delta of shape" in r.where
+
+
+def test_missing_function_and_in_place_write_are_reported():
+    sol = solution("03_four_equations")
+    ns = _replace(sol, "bias_gradient", None)
+    r = {x.name: x for x in ex.grade("03_four_equations", ns)}["bias_gradient"]
+    assert r.status == "FAIL" and "defines no function" in r.hint
+
+    def inplace(delta):
+        delta *= 1.0
+        delta[0] = 0.0
+        return delta.sum(axis=0)
+
+    ns = _replace(sol, "bias_gradient", inplace)
+    r = {x.name: x for x in ex.grade("03_four_equations", ns)}["bias_gradient"]
+    assert r.status == "FAIL" and "in place" in r.hint
+
+
+def test_compare_and_structure_hints():
+    assert _grader.compare(np.ones((2, 3)), np.ones((2, 3))) == 0.0
+    assert _grader.compare(np.ones((3, 2)), np.ones((2, 3))) == float("inf")
+    assert _grader.compare((np.ones(2), 1.0), (np.ones(2), 1.0)) == 0.0
+    assert _grader.compare({"a": 1.0}, {"a": 1.0, "b": 2.0}) == float("inf")
+    assert _grader.compare(np.array([np.nan]), np.array([1.0])) == float("inf")
+    assert "transpose" in _grader._structure_hint(np.ones((3, 2)), np.ones((2, 3)))
+    assert "forget `return`" in _grader._structure_hint(None, np.ones(2))
+
+
+# ---------------------------------------------------------------------- command line
+def test_cli_start_never_overwrites_and_check_exit_status(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "03_four_equations"
+    assert main(["exercises", "start", name]) == 0
+    copy = tmp_path / ex.DEFAULT_DIR / f"{name}.py"
+    assert copy.read_text() == ex.student_file(name).read_text()
+    copy.write_text(copy.read_text() + "\n# my notes\n")
+    assert main(["exercises", "start", name]) == 0
+    assert copy.read_text().endswith("# my notes\n")                # not overwritten
+    assert "not overwritten" in capsys.readouterr().out
+    assert main(["exercises", "check", name]) == 1
+    assert "not done yet" in capsys.readouterr().out
+    assert main(["exercises", "check", name, "--file", str(SOLUTIONS / f"{name}.py")]) == 0
+    capsys.readouterr()
+    (tmp_path / ex.DEFAULT_DIR / f"{name}.py").write_text(
+        (SOLUTIONS / f"{name}.py").read_text())
+    assert main(["exercises", "list"]) == 0
+    out = capsys.readouterr().out
+    lines = [l for l in out.splitlines() if l[:2].isdigit()]
+    assert [l.split()[0] for l in lines] == ex.names()
+    assert "passes" in next(l for l in lines if l.startswith(name))
+    assert "not started" in next(l for l in lines if l.startswith("01_"))
+    with pytest.raises(SystemExit):
+        main(["exercises", "check", "99_nothing"])
+
+
+def test_student_file_runs_its_own_check(tmp_path):
+    name = "03_four_equations"
+    target = tmp_path / f"{name}.py"
+    target.write_text(ex.student_file(name).read_text())
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    proc = subprocess.run([sys.executable, str(target)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.count("not done yet") >= len(ex.tasks(name))
