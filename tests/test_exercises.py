@@ -23,7 +23,39 @@ def solution(name):
 # ---------------------------------------------------------------------- planted mistakes
 # For each function: (a wrong implementation a student might write, a piece of the hint the
 # grader must give for it). Written here independently of the grader's own variants.
+def _sig(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
 PLANTED = {
+    "01_activations": {
+        "sigmoid": [
+            (lambda z: 0.5 * (1.0 - np.tanh(0.5 * z)), "sign"),
+            (lambda z: np.exp(z) / (np.exp(z) + 1.0), "overflows for z = 800"),
+        ],
+        "sigmoid_prime": [
+            (lambda z: z - z ** 2, "z in place of a"),
+            (lambda z: np.exp(-z) / np.square(1.0 + np.exp(-z)), "overflows for z = -800"),
+        ],
+        "tanh_prime": [
+            (lambda z: 1.0 - np.square(z), "z in place of t"),
+            (lambda z: 1.0 - np.tanh(z), "forgot the square"),
+        ],
+        "softplus": [
+            (lambda z: np.log(np.exp(z) + 1.0), "overflows for z = 800"),
+            (lambda z: np.log1p(np.exp(-z)) if np.all(np.abs(z) < 700) else
+             np.maximum(-z, 0) + np.log1p(np.exp(-np.abs(z))), "softplus(-z)"),
+        ],
+        "softplus_prime": [
+            (lambda z: 1.0 - _sig(z), "sigma(-z)"),
+            (lambda z: np.exp(z) / (np.exp(z) + 1.0), "overflows for z = 800"),
+        ],
+        "relu_prime": [
+            (lambda z: np.where(z < 0, 0.0, 1.0), "1 at the kink"),
+            (lambda z: np.where(z > 0, z, 0.0), "relu(z)"),
+            (lambda z: np.sign(z).astype(float), "sign(z)"),
+        ],
+    },
     "03_four_equations": {
         "output_error": [
             (lambda g, z, act: g.copy(), "missing sigma'(z)"),

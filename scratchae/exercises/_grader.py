@@ -99,7 +99,7 @@ def _rel(a, b):
     if a.size == 0:
         return 0.0
     fa, fb = np.isfinite(a), np.isfinite(b)
-    if not np.array_equal(fa, fb) or not np.array_equal(a[~fa], b[~fb]):
+    if not np.array_equal(fa, fb) or not np.array_equal(a[~fa], b[~fb], equal_nan=True):
         return float("inf")
     if not fa.any():
         return 0.0
