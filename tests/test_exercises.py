@@ -28,6 +28,48 @@ def _sig(z):
 
 
 PLANTED = {
+    "02_losses": {
+        "gaussian_nll": [
+            (lambda a, y: float(np.sum((y - a) ** 2) / len(a)), "missing the 1/2"),
+            (lambda a, y: float(np.mean(np.square(y - a)) / 2), "averaged over the features"),
+            (lambda a, y: float(np.sum(np.square(y - a)) / 2), "forgot the 1/M"),
+        ],
+        "gaussian_nll_grad": [
+            (lambda a, y: np.subtract(a, y), "forgot the 1/M"),
+            (lambda a, y: -(a - y) / len(a), "sign"),
+        ],
+        "gaussian_nll_learned": [
+            (lambda x, m, lv: np.sum(lv + (m - x) ** 2 / np.exp(lv), axis=1) / 2,
+             "missing the constant"),
+            (lambda x, m, lv: np.sum(np.log(2 * np.pi) + lv + (m - x) ** 2 * np.exp(lv), axis=1)
+             / 2, "multiplied by the variance"),
+        ],
+        "gaussian_nll_learned_grad": [
+            (lambda x, m, lv: ((x - m) / np.exp(lv), (1 - (x - m) ** 2 / np.exp(lv)) / 2),
+             "sign of d/dmean"),
+            (lambda x, m, lv: ((m - x) / np.exp(lv), 1 - (x - m) ** 2 / np.exp(lv)),
+             "missing the 1/2"),
+        ],
+        "bernoulli_nll": [
+            (lambda a, y: float(-np.sum(y * np.log(a) + (1 - y) * np.log1p(-a))), "forgot the 1/M"),
+            (lambda a, y: float(np.sum(y * np.log(a) + (1 - y) * np.log1p(-a)) / len(a)), "sign"),
+            (lambda a, y: float(-np.sum(y * np.log(a)) / len(a)), "missing the (1 - y)"),
+        ],
+        "bernoulli_nll_grad": [
+            (lambda a, y: (a - y) / len(a), "the delta dC/dz of a sigmoid output"),
+            (lambda a, y: (a - y) / a / (1 - a), "forgot the 1/M"),
+        ],
+        "mse_delta": [
+            (lambda z, y: (_sig(z) - y) / len(z), "missing sigma'(z)"),
+            (lambda z, y: (_sig(z) - y) * _sig(z) * (1 - _sig(z)), "forgot the 1/M"),
+        ],
+        "cross_entropy_delta": [
+            (lambda z, y: (_sig(z) - y) * _sig(z) * _sig(-z) / len(z), "kept sigma'(z)"),
+            (lambda z, y: _sig(z) - y, "forgot the 1/M"),
+            (lambda z, y: (_sig(z) - y) / (_sig(z) * (1 - _sig(z))) * _sig(z) * (1 - _sig(z))
+             / len(z), "overflows for z = -800 and 800"),
+        ],
+    },
     "01_activations": {
         "sigmoid": [
             (lambda z: 0.5 * (1.0 - np.tanh(0.5 * z)), "sign"),
