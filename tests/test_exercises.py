@@ -27,7 +27,57 @@ def _sig(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
+def _ledger(nll, kl, D, batch_mean=True, kl_sign=1.0, bits_scale=None, mean_red=None):
+    M = len(nll) if batch_mean else 1
+    rec, k = float(np.sum(nll)) / M, float(np.sum(kl)) / M
+    loss = rec + kl_sign * k
+    bits = loss / (D * np.log(2)) if bits_scale is None else loss * bits_scale / D
+    return {"recon_per_image": rec, "kl_per_image": k, "loss_per_image": loss,
+            "recon_per_pixel": rec / D if mean_red is None else mean_red(rec, D),
+            "bits_per_dim": bits, "sum_reduction": float(np.sum(nll))}
+
+
 PLANTED = {
+    "07_vae": {
+        "reparameterize": [
+            (lambda mu, lv, eps: mu + np.exp(lv) * eps, "the slide's sigma^2 slip"),
+            (lambda mu, lv, eps: mu + eps * lv, "log_var is log sigma^2, not sigma"),
+        ],
+        "reparameterize_backward": [
+            (lambda g, lv, eps: (g.copy(), g * eps * np.sqrt(np.exp(lv))), "missing the 1/2"),
+            (lambda g, lv, eps: (g.copy(), eps * g), "the chain rule stops early"),
+            (lambda g, lv, eps: (g.copy(), g * eps * np.exp(lv)), "sigma^2 slip"),
+        ],
+        "gaussian_kl": [
+            (lambda mu, lv: -0.5 * np.sum(1 + lv - mu ** 2 - np.exp(lv), axis=1) * -1,
+             "sign of the KL term"),
+            (lambda mu, lv: np.sum(mu ** 2 + np.exp(lv) - lv - 1, axis=1), "missing the 1/2"),
+            (lambda mu, lv: 0.5 * np.sum(mu ** 2 + np.exp(lv) - np.log(np.exp(lv)) - 1, axis=1),
+             "log(exp(log_var)) takes log 0"),
+        ],
+        "gaussian_kl_grad": [
+            (lambda mu, lv: (-mu, (1 - np.exp(lv)) / 2), "sign of the KL term"),
+            (lambda mu, lv: (mu + 0, np.exp(lv) - 1), "missing the 1/2"),
+        ],
+        "bernoulli_logits_nll": [
+            (lambda l, x: (-np.sum(x * np.log(_sig(l)) + (1 - x) * np.log(_sig(-l)), axis=1),
+                           _sig(l) - x), "log(sigmoid(l)) takes log 0"),
+            (lambda l, x: (np.sum(np.logaddexp(0, l) - x * l, axis=1), x - _sig(l)),
+             "sign of the gradient"),
+            (lambda l, x: (np.sum(np.logaddexp(0, l) - x * l, axis=1), l - x), "not l - x"),
+        ],
+        "log_mean_exp": [
+            (lambda a: np.logaddexp.reduce(a, axis=-1), "log-sum-exp, not log-mean-exp"),
+            (lambda a: a.sum(axis=-1) / a.shape[-1], "the ELBO (Jensen)"),
+            (lambda a: np.log(np.exp(a).sum(axis=-1) / a.shape[-1]), "underflows"),
+        ],
+        "loss_ledger": [
+            (lambda n, k, D: _ledger(n, k, D, batch_mean=False), "forgot the 1/M"),
+            (lambda n, k, D: _ledger(n, k, D, kl_sign=-1.0), "sign of the KL term"),
+            (lambda n, k, D: _ledger(n, k, D, bits_scale=np.log(2)), "divide by ln 2"),
+            (lambda n, k, D: _ledger(n, k, D, mean_red=lambda r, D: r), "reduction='mean'"),
+        ],
+    },
     "02_losses": {
         "gaussian_nll": [
             (lambda a, y: float(np.sum((y - a) ** 2) / len(a)), "missing the 1/2"),
