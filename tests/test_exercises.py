@@ -37,7 +37,42 @@ def _ledger(nll, kl, D, batch_mean=True, kl_sign=1.0, bits_scale=None, mean_red=
             "bits_per_dim": bits, "sum_reduction": float(np.sum(nll))}
 
 
+def _tied_parts(x, W, be, bd):
+    h = _sig(x @ W.T + be)
+    y = _sig(h @ W + bd)
+    M = len(x)
+    loss = float(-np.sum(x * np.log(y) + (1 - x) * np.log(1 - y)) / M)
+    d2 = (y - x) / M
+    d1 = d2 @ W.T * h * (1 - h)
+    return loss, d1.T @ x, h.T @ d2, d1.sum(0), d2.sum(0)
+
+
+def _dae(target, x_in, W, be, bd):
+    y = _sig(_sig(x_in @ W.T + be) @ W + bd)
+    return float(-np.sum(target * np.log(y) + (1 - target) * np.log(1 - y)) / len(target))
+
+
 PLANTED = {
+    "05_tied_autoencoder": {
+        "tied_gradient": [
+            (lambda ge, gd: ge * 1.0, "only the encoder's use"),
+            (lambda ge, gd: ge + gd, "off by a transpose"),
+        ],
+        "tied_autoencoder_grads": [
+            (lambda x, W, be, bd: (lambda p: (p[0], p[1], p[3], p[4]))(_tied_parts(x, W, be, bd)),
+             "only the encoder's use"),
+            (lambda x, W, be, bd: (lambda p: (p[0], p[2], p[3], p[4]))(_tied_parts(x, W, be, bd)),
+             "only the decoder's use"),
+            (lambda x, W, be, bd: (lambda p: (p[0] * len(x), (p[1] + p[2]) * len(x),
+                                               p[3] * len(x), p[4] * len(x)))(
+                _tied_parts(x, W, be, bd)), "forgot the 1/M"),
+        ],
+        "denoising_loss": [
+            (lambda x, xt, W, be, bd: _dae(xt, xt, W, be, bd), "the target is the clean x"),
+            (lambda x, xt, W, be, bd: _dae(x, x, W, be, bd), "must see the corrupted x_tilde"),
+            (lambda x, xt, W, be, bd: _dae(xt, x, W, be, bd), "swapped"),
+        ],
+    },
     "07_vae": {
         "reparameterize": [
             (lambda mu, lv, eps: mu + np.exp(lv) * eps, "the slide's sigma^2 slip"),
