@@ -52,7 +52,39 @@ def _dae(target, x_in, W, be, bd):
     return float(-np.sum(target * np.log(y) + (1 - target) * np.log(1 - y)) / len(target))
 
 
+def _cae(x, W, b):
+    h = _sig(x @ W.T + b)
+    s1 = h * (1 - h)
+    s2 = s1 * (1 - 2 * h)
+    w = (W ** 2).sum(1)
+    M = len(x)
+    return h, s1, s2, w, M
+
+
 PLANTED = {
+    "06_contractive": {
+        "jacobian": [
+            (lambda x, W, b: np.repeat(W[None], len(x), axis=0), "missing sigma'(z)"),
+            (lambda x, W, b: np.einsum("mj,ji->mij", _cae(x, W, b)[1], W), "off by a transpose"),
+        ],
+        "contractive_penalty": [
+            (lambda x, W, b: (lambda h, s1, s2, w, M: float((s1 * w).sum() / M))(*_cae(x, W, b)),
+             "not squared"),
+            (lambda x, W, b: (lambda h, s1, s2, w, M: float((s1 ** 2 * w).sum()))(*_cae(x, W, b)),
+             "forgot the 1/M"),
+        ],
+        "contractive_penalty_grads": [
+            (lambda x, W, b: (lambda h, s1, s2, w, M: (2 * (s1 ** 2).sum(0)[:, None] * W / M,
+                                                       0 * b))(*_cae(x, W, b)),
+             "missing the term through z"),
+            (lambda x, W, b: (lambda h, s1, s2, w, M: ((2 * s1 * s2 * w).T @ x / M,
+                                                       (2 * s1 * s2 * w).sum(0) / M))(
+                *_cae(x, W, b)), "missing the direct term"),
+            (lambda x, W, b: (lambda h, s1, s2, w, M: (
+                2 * (s1 ** 2).sum(0)[:, None] * W + (2 * s1 * s2 * w).T @ x,
+                (2 * s1 * s2 * w).sum(0)))(*_cae(x, W, b)), "forgot the 1/M"),
+        ],
+    },
     "05_tied_autoencoder": {
         "tied_gradient": [
             (lambda ge, gd: ge * 1.0, "only the encoder's use"),
