@@ -61,7 +61,33 @@ def _cae(x, W, b):
     return h, s1, s2, w, M
 
 
+def _smax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 PLANTED = {
+    "04_softmax": {
+        "softmax": [
+            (lambda z: np.exp(z) / np.exp(z).sum(axis=1)[:, None], "exp(1000) overflows"),
+            (lambda z: _smax(z.T).T, "normalised over the batch"),
+        ],
+        "softmax_backward": [
+            (lambda z, g: g * _smax(z) * (1 - _smax(z)), "only the diagonal"),
+            (lambda z, g: _smax(z) * g + _smax(z) * (g * _smax(z)).sum(1, keepdims=True),
+             "sign of the off-diagonal"),
+        ],
+        "categorical_nll": [
+            (lambda z, y: float(-(y * np.log(_smax(z))).sum() / len(z)), "takes log 0"),
+            (lambda z, y: float(-np.sum(y * (z - np.logaddexp.reduce(z, axis=1)[:, None]))),
+             "forgot the 1/M"),
+        ],
+        "categorical_delta": [
+            (lambda z, y: _smax(z) - y, "forgot the 1/M"),
+            (lambda z, y: (y - _smax(z)) / len(z), "sign"),
+            (lambda z, y: (_smax(z) - y) * _smax(z) * (1 - _smax(z)) / len(z), "the Jacobian"),
+        ],
+    },
     "06_contractive": {
         "jacobian": [
             (lambda x, W, b: np.repeat(W[None], len(x), axis=0), "missing sigma'(z)"),
