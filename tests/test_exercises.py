@@ -66,7 +66,41 @@ def _smax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _pz_terms(Q, X, h):
+    return -np.square(Q[:, None] - X[None]).sum(-1) / 2 / h ** 2
+
+
+def _loc(X, nb, centre=None, div=None):
+    off = X[nb] - (X[:, None] if centre is None else X[nb].mean(1, keepdims=True))
+    return np.einsum("nkd,nke->nde", off, off) / (nb.shape[1] if div is None else div)
+
+
+def _mp(X, nb, d, s0, pick=lambda w, V, d: (w[:, -d:], V[:, :, -d:])):
+    w, V = np.linalg.eigh(_loc(X, nb))
+    w, V = pick(w, V, d)
+    return s0 * np.eye(X.shape[1]) + np.einsum("ndc,nc,nec->nde", V, w, V)
+
+
 PLANTED = {
+    "09_parzen": {
+        "parzen_log_density": [
+            (lambda Q, X, h: np.logaddexp.reduce(_pz_terms(Q, X, h), axis=1) - np.log(len(X)),
+             "missing the Gaussian's normaliser"),
+            (lambda Q, X, h: np.log(np.mean(np.exp(_pz_terms(Q, X, h)), axis=1))
+             - X.shape[1] / 2 * np.log(2 * np.pi * h * h), "underflows"),
+            (lambda Q, X, h: np.logaddexp.reduce(_pz_terms(Q, X, h), axis=1)
+             - X.shape[1] / 2 * np.log(2 * np.pi * h * h), "missing the -log n"),
+        ],
+        "local_covariance": [
+            (lambda X, nb: _loc(X, nb, centre="mean"), "neighbours' mean"),
+            (lambda X, nb: _loc(X, nb, div=nb.shape[1] - 1), "divided by k - 1"),
+        ],
+        "manifold_parzen_covariance": [
+            (lambda X, nb, d, s0: _mp(X, nb, d, s0, pick=lambda w, V, d: (w[:, :d], V[:, :, :d])),
+             "keep the d LARGEST"),
+            (lambda X, nb, d, s0: _mp(X, nb, d, 0.0), "missing sigma0^2 I"),
+        ],
+    },
     "04_softmax": {
         "softmax": [
             (lambda z: np.exp(z) / np.exp(z).sum(axis=1)[:, None], "exp(1000) overflows"),
