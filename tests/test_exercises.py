@@ -81,7 +81,40 @@ def _mp(X, nb, d, s0, pick=lambda w, V, d: (w[:, -d:], V[:, :, -d:])):
     return s0 * np.eye(X.shape[1]) + np.einsum("ndc,nc,nec->nde", V, w, V)
 
 
+def _pca(Xt, X, d, centre=True, add_mean=True):
+    mu = Xt.mean(0) if centre else 0.0
+    W = np.linalg.svd(Xt - mu)[2][:d]
+    rec = (X - mu) @ W.T @ W + (mu if add_mean else 0.0)
+    return np.square(X - rec).sum(1)
+
+
+def _dc(D, k=-0.5):
+    J = np.eye(len(D)) - 1.0 / len(D)
+    return k * J @ np.square(D) @ J
+
+
+def _mds(D, d, f=np.sqrt):
+    w, V = np.linalg.eigh(_dc(D))
+    return V[:, ::-1][:, :d] * f(w[::-1][:d])
+
+
 PLANTED = {
+    "10_pca_isomap": {
+        "pca_reconstruction_error": [
+            (lambda Xt, X, d: _pca(Xt, X, d, centre=False), "centre the data first"),
+            (lambda Xt, X, d: _pca(Xt, X, d, add_mean=False), "add the mean back"),
+        ],
+        "double_centering": [
+            (lambda D: _dc(np.sqrt(D)), "square the distances"),
+            (lambda D: _dc(D, k=1.0), "missing the -1/2"),
+            (lambda D: -0.5 * (np.eye(len(D)) - 1.0 / len(D)) @ np.square(D), "centred only"),
+        ],
+        "mds_embedding": [
+            (lambda D, d: _mds(D, d, f=np.ones_like), "sqrt(lambda)"),
+            (lambda D, d: (lambda w, V: V[:, :d] * np.sqrt(np.abs(w[:d])))(*np.linalg.eigh(_dc(D))),
+             "keep the d LARGEST"),
+        ],
+    },
     "09_parzen": {
         "parzen_log_density": [
             (lambda Q, X, h: np.logaddexp.reduce(_pz_terms(Q, X, h), axis=1) - np.log(len(X)),
