@@ -98,7 +98,32 @@ def _mds(D, d, f=np.sqrt):
     return V[:, ::-1][:, :d] * f(w[::-1][:d])
 
 
+def _rbm_g(v, W, bh, bv, sign=-1.0, M=None):
+    ph = _sig(v @ W.T + bh)
+    M = len(v) if M is None else M
+    return sign * ph.T @ v / M, sign * ph.sum(0) / M, sign * v.sum(0) / M
+
+
 PLANTED = {
+    "08_rbm": {
+        "free_energy": [
+            (lambda v, W, bh, bv: v @ bv - np.logaddexp(0, v @ W.T + bh).sum(1), "visible-bias"),
+            (lambda v, W, bh, bv: -(v @ bv) - np.log1p(np.exp(v @ W.T + bh)).sum(1),
+             "overflows for z = 800"),
+            (lambda v, W, bh, bv: -(v @ bv) - (v @ W.T + bh).sum(1), "not the pre-activation"),
+        ],
+        "free_energy_grads": [
+            (lambda v, W, bh, bv: (lambda g: (g[0].T, g[1], g[2]))(_rbm_g(v, W, bh, bv)),
+             "off by a transpose"),
+            (lambda v, W, bh, bv: _rbm_g(v, W, bh, bv, sign=1.0), "sign"),
+            (lambda v, W, bh, bv: _rbm_g(v, W, bh, bv, M=1), "forgot the 1/M"),
+        ],
+        "cd1_update": [
+            (lambda v0, v1, W, bh, bv: tuple(b - a for a, b in zip(
+                _rbm_g(v0, W, bh, bv), _rbm_g(v1, W, bh, bv))), "sign"),
+            (lambda v0, v1, W, bh, bv: _rbm_g(v0, W, bh, bv), "forgot the negative phase"),
+        ],
+    },
     "10_pca_isomap": {
         "pca_reconstruction_error": [
             (lambda Xt, X, d: _pca(Xt, X, d, centre=False), "centre the data first"),
@@ -352,6 +377,7 @@ def _planted_cases():
 def test_registry_in_slide_order_and_files_ship():
     assert ex.names() == sorted(ex.names())
     assert len(ex.names()) == 10
+    assert sorted(DONE) == ex.names()                       # every exercise is tested
     for name in DONE:
         assert ex.student_file(name).is_file()
 
