@@ -422,6 +422,47 @@ def test_planted_mistake_fails_with_its_hint(name, fname, i):
     assert all(x.passed for x in others), [x.line() for x in others if not x.passed]
 
 
+def _grader_mistakes():
+    for name in ex.names():
+        for task in ex.tasks(name):
+            for i in range(len(task.mistakes)):
+                yield pytest.param(name, task.name, i, id=f"{name}-{task.name}-{i}")
+
+
+@pytest.mark.parametrize("name,fname,i", list(_grader_mistakes()))
+def test_every_grader_hint_is_reachable(name, fname, i):
+    """Each known-wrong variant, handed in as the answer, fails with its own hint: no hint is
+    shadowed by another or identical to the right answer on every input."""
+    task = next(t for t in ex.tasks(name) if t.name == fname)
+    hint, wrong = task.mistakes[i]
+    r = _grader.grade_task(task, wrong)
+    assert r.status == "FAIL" and r.hint == hint, r.line()
+
+
+def _fd_tasks():
+    for name in ex.names():
+        for task in ex.tasks(name):
+            if task.fd is not None:
+                yield pytest.param(name, task.name, id=f"{name}-{task.name}")
+
+
+@pytest.mark.parametrize("name,fname", list(_fd_tasks()))
+def test_finite_difference_checks_can_fail(name, fname):
+    """The finite-difference check of each gradient passes the reference solution and rejects
+    at least one known-wrong gradient on its own (not only through the library comparison)."""
+    task = next(t for t in ex.tasks(name) if t.name == fname)
+    err, tol = task.fd(getattr(solution(name), fname), np.random.default_rng(1))
+    assert err < tol
+    failed = []
+    for hint, wrong in task.mistakes:
+        try:
+            err, tol = task.fd(wrong, np.random.default_rng(1))
+        except Exception:
+            continue
+        failed.append(not err < tol)
+    assert any(failed), f"no known mistake of {fname} fails the finite-difference check"
+
+
 # ---------------------------------------------------------------------- grader behaviour
 def test_crash_shows_student_traceback_and_input(capsys):
     def buggy(delta):

@@ -85,8 +85,9 @@ def _fd_bp4(fn, rng):
 
 
 def _fd_input(fn, rng):
-    a, W, b = rng.standard_normal((3, 4)), rng.standard_normal((2, 4)), rng.standard_normal(2)
-    G = rng.standard_normal((3, 2))
+    # square W and batch, so that a transposed answer runs (and is caught) instead of crashing
+    a, W, b = rng.standard_normal((3, 3)), rng.standard_normal((3, 3)), rng.standard_normal(3)
+    G = rng.standard_normal((3, 3))
     num = numerical_gradient(lambda aa: np.sum(G * (aa @ W.T + b)), a)
     return relative_error(fn(G.copy(), W.copy()), num), SMOOTH_TOL
 

@@ -20,7 +20,8 @@ _MEAN_ROWS = "forgot the 1/M of the batch mean"
 
 def _cases_z(rng):
     out = [(f"z of shape {s}", (2 * rng.standard_normal(s),)) for s in _SHAPES]
-    out.append(("logits z = 1000", (np.array([[1000.0, 999.0, 0.0], [-5.0, 1000.0, 3.0]]),)))
+    out.append(("logits z = 1000 and -1000", (np.array([[1000.0, 999.0, 0.0], [-5.0, 1000.0, 3.0],
+                                                        [-1000.0, -999.0, -1000.0]]),)))
     return out
 
 

@@ -119,9 +119,9 @@ def compare(out, ref):
             return float("inf")
         return max((compare(o, r) for o, r in zip(out, ref)), default=0.0)
     try:
-        if isinstance(out, (tuple, list, dict)) or out is None:
+        if isinstance(out, (tuple, dict)) or out is None:
             return float("inf")
-        return _rel(out, ref)
+        return _rel(out, ref)                   # a list of numbers is read as an array
     except (TypeError, ValueError):
         return float("inf")
 
@@ -215,7 +215,7 @@ def grade_task(task, fn, seed=0, grader_files=()):
                       hint=f"your file defines no function {task.name}()", source=task.source)
     rng = np.random.default_rng(seed)
     cmp = task.compare or compare
-    worst, failure, crash = 0.0, None, None
+    worst, failure, crash, wrong = 0.0, None, None, []
     for label, args in task.cases(rng):
         ref = task.reference(*_copy_args(args))
         given = _copy_args(args)
@@ -232,17 +232,16 @@ def grade_task(task, fn, seed=0, grader_files=()):
         changed = _args_changed(args, given)
         if changed is not None:
             worst = float("inf")
-            if failure is None or failure[1] is None:
+            if failure is None:
                 failure = (_describe(label, args), f"your function changes its argument number "
                            f"{changed + 1} in place; work on a copy")
             continue
         err = cmp(out, ref)
         worst = max(worst, err)
-        if err <= task.tol:
-            continue
-        hint = _hint(task, cmp, out, ref, args, label)
-        if failure is None or (failure[1] is None and hint is not None):
-            failure = (_describe(label, args), hint)
+        if err > task.tol:
+            wrong.append((label, args, out, ref))
+    if wrong and failure is None:
+        failure = _explain(task, cmp, wrong)
     fd_error = None
     if task.fd is not None and crash is None and failure is None:
         try:
@@ -270,17 +269,36 @@ def grade_task(task, fn, seed=0, grader_files=()):
     return res
 
 
-def _hint(task, cmp, out, ref, args, label):
-    for hint, wrong in task.mistakes:
-        try:
-            bad = _quiet_call(wrong, _copy_args(args))
-        except Exception:
-            continue
-        if cmp(bad, ref) <= task.tol:          # this mistake is harmless on this input
-            continue
-        if cmp(out, bad) <= MATCH_TOL:
-            return hint
-    if _finite(ref) and not _finite(out):
-        return (f"overflows for {label} (your output is inf or nan there, the answer is "
+def _explain(task, cmp, wrong):
+    """(where, hint) for the failing cases ``wrong`` = [(label, args, out, ref)].
+
+    A known mistake explains the answer if, on every failing input where the mistake can be
+    computed, it is itself wrong and the student's output equals it; one that matches on some
+    of them only is the fallback. Then: non-finite output where the answer is finite, a
+    transposed or wrongly shaped result."""
+    partial = None
+    for hint, bad_fn in task.mistakes:
+        matched, all_match = None, True
+        for label, args, out, ref in wrong:
+            try:
+                bad = _quiet_call(bad_fn, _copy_args(args))
+            except Exception:
+                continue                          # this mistake cannot run on this input
+            if cmp(bad, ref) > task.tol and cmp(out, bad) <= MATCH_TOL:
+                matched = matched or (label, args)
+            else:
+                all_match = False
+        if matched and all_match:
+            return _describe(*matched), hint
+        if matched and partial is None:
+            partial = (_describe(*matched), hint)
+    if partial is not None:
+        return partial
+    label, args, out, ref = wrong[0]
+    for label, args, out, ref in wrong:
+        if _finite(ref) and not _finite(out):
+            return _describe(label, args), (
+                f"overflows for {label} (your output is inf or nan there, the answer is "
                 f"finite): rewrite it in a stable form")
-    return _structure_hint(out, ref)
+    label, args, out, ref = wrong[0]
+    return _describe(label, args), _structure_hint(out, ref)
