@@ -13,7 +13,7 @@ Derive, then write, element by element (z is an array of any shape; return the s
 
 Numerics count: the grader tries z = -800 and z = 800. e^800 overflows to inf in float64, and
 inf / inf is nan. Write sigmoid and softplus so that no intermediate overflows into the answer
-(hint for softplus: log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), and np.log1p).
+(hint: rewrite each so that exp is only ever taken of a number <= 0; np.log1p helps).
 
 Check your answers:  python 01_activations.py   (or: scratchae exercises check 01_activations)
 """

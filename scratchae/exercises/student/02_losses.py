@@ -2,9 +2,8 @@
 
 Slides: part 01, "Loss function viewpoints II : Maximum likelihood" (the network's output is the
 parameter of a distribution over y; the loss is -log p(y | output)), "Type 1 : Mean Square
-Error" (delta = (a - y) sigma'(z)) and "Type 2 : Cross Entropy" (delta_CE = (a - y) /
-((1 - a) a) * (1 - a) a = a - y); the Gaussian decoder with a learned variance of part 04
-("Assumption 3-2").
+Error" and "Type 2 : Cross Entropy" (the delta of each, for one example); the Gaussian decoder
+with a learned variance of part 04 ("Assumption 3-2").
 
 Conventions (as in scratchae.nn.losses): a batch has shape (M, n), rows are examples. A loss is
 the negative log-likelihood SUMMED over the n features of an example and AVERAGED over the M

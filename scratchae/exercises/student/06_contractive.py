@@ -12,7 +12,7 @@ Derive:
   2. The penalty P = (1/M) sum_examples ||J(x)||_F^2. Write it with sigma'(z_j) and
      w_j = sum_i W_ji^2 (no (M, n_h, d) array needed).
   3. dP/dW and dP/db. W enters twice: directly, through w_j, and through z_j inside sigma'(z_j)
-     (product rule; you need sigma''(z) = sigma'(z) (1 - 2 sigma(z))).
+     (product rule; you need sigma''(z): write it with sigma(z)).
 
 You may use scratchae.nn.activations.Sigmoid.
 

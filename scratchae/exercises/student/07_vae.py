@@ -15,7 +15,8 @@ Derive:
   2. KL(N(mu, diag sigma^2) || N(0, I)) per example, and its gradients w.r.t. mu and log_var.
      (It must stay finite for a near-zero variance, log_var = -800.)
   3. -log Bernoulli(x; sigmoid(l)) per example from the decoder's logits l, and its gradient
-     w.r.t. l, finite for l = -800 and 800. (log sigmoid(l) = -softplus(-l).)
+     w.r.t. l, finite for l = -800 and 800 (never take the log of a probability that may
+     round to 0 or 1: rewrite log sigmoid(l) and log(1 - sigmoid(l)) in terms of l).
   4. log (1/k) sum_k exp(a_k) along the last axis, for log importance weights a around -1000
      (and around 800): the last step of the IWAE estimate of log p(x).
   5. The loss ledger (lesson 11 prints one for a trained model). Given each image's
