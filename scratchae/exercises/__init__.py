@@ -12,7 +12,6 @@ and each student file grades itself when run: ``python 03_four_equations.py``.
 """
 import importlib
 import importlib.util
-import sys
 from pathlib import Path
 
 from scratchae.exercises import _grader

@@ -93,6 +93,7 @@ TASKS = [
          [(_MEAN_ROWS, lambda z, y: _SM.f(z) - y),
           ("sign: delta = (softmax(z) - y) / M", lambda z, y: (y - _SM.f(z)) / z.shape[0]),
           ("multiplied by the diagonal a(1 - a): with softmax + categorical NLL the Jacobian "
-           "cancels and delta = (a - y) / M", lambda z, y: (_SM.f(z) - y) * _SM.df(z) / z.shape[0])],
+           "cancels and delta = (a - y) / M",
+           lambda z, y: (_SM.f(z) - y) * _SM.df(z) / z.shape[0])],
          fd=_fd_delta, source="scratchae.nn.losses.CategoricalNLL().delta with a softmax output"),
 ]

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scratchae.gradcheck import relative_error as _fd_relative_error
 
 __all__ = ["Task", "Result", "grade_task", "compare", "TOL"]
 

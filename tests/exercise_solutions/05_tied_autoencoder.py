@@ -1,5 +1,4 @@
 """Reference solution of exercise 05 (kept out of the package; used by the tests)."""
-import numpy as np
 
 from scratchae.nn import backprop
 from scratchae.nn.activations import Sigmoid

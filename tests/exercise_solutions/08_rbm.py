@@ -1,5 +1,4 @@
 """Reference solution of exercise 08 (kept out of the package; used by the tests)."""
-import numpy as np
 
 from scratchae.nn.activations import Sigmoid, Softplus
 
