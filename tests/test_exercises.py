@@ -529,6 +529,16 @@ def test_cli_start_never_overwrites_and_check_exit_status(tmp_path, capsys, monk
         main(["exercises", "check", "99_nothing"])
 
 
+def test_file_that_does_not_import_is_reported(tmp_path, capsys):
+    bad = tmp_path / "03_four_equations.py"
+    bad.write_text("def output_error(grad_a, z, activation)\n    return grad_a\n")
+    assert ex.check("03_four_equations", bad) == 1
+    assert "could not be imported" in capsys.readouterr().out
+    assert main(["exercises", "list", "--dir", str(tmp_path)]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("03_"))
+    assert "does not import (SyntaxError)" in line
+
+
 def test_student_file_runs_its_own_check(tmp_path):
     name = "03_four_equations"
     target = tmp_path / f"{name}.py"
