@@ -4,6 +4,7 @@
     scratchae lessons run N|all [--quick|--full] [--out DIR]
     scratchae reproduce list | NAME|all [--quick] [--out DIR]
     scratchae bench list | NAME|all [--quick] [--out DIR]
+    scratchae exercises list | start NAME [--dir DIR] | check NAME [--file F]
 """
 import argparse
 import os
@@ -128,6 +129,8 @@ def build_parser():
         p.add_argument("--quick", action="store_true", help="smaller run, for a smoke test")
         p.add_argument("--out", default="scratchae-out", help="folder for NAME.json")
         p.add_argument("--seed", type=int, default=0)
+    from scratchae.exercises import cli as exercises_cli
+    exercises_cli.add_parser(sub)
     return parser
 
 
@@ -135,6 +138,9 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "lessons":
         return _lessons(args)
+    if args.command == "exercises":
+        from scratchae.exercises import cli as exercises_cli
+        return exercises_cli.run(args)
     return _entries(args.command, args)
 
 

@@ -1,0 +1,1 @@
+"""The blank student files, copied out by ``scratchae exercises start NAME``."""
