@@ -30,29 +30,16 @@ categorical_entropy_grad`), and for a labelled x the cross-entropy's alpha (pi -
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae._validation import check_layer_sizes, check_positive
 from scratchae.models.vae import VAE
 from scratchae.models.vae_math import (
     categorical_entropy, categorical_entropy_grad, expectation_grad, log_softmax,
 )
-from scratchae.nn import optimizers as optimizers_module
 from scratchae.nn.backprop import bias_gradient, weight_gradient
 from scratchae.nn.losses import one_hot
 from scratchae.nn.network import Network
-from scratchae.nn.training import apply_step, fit_loop
 
 __all__ = ["CVAE", "M2", "grouped_first_layer_forward", "grouped_first_layer_backward"]
-
-
-def _optimizer_for(model, optimizer, lr, weight_decay):
-    """The model's optimizer, kept across calls to ``fit`` unless its kind or lr changes (as in
-    :meth:`Model.fit`)."""
-    opt = getattr(model, "_optimizer", None)
-    if opt is None or not isinstance(optimizer, str) or \
-            type(opt).__name__.lower() != optimizer.lower() or opt.lr != lr:
-        opt = optimizers_module.get(optimizer, lr=lr, weight_decay=weight_decay)
-        model._optimizer = opt
-    return opt
 
 
 def grouped_first_layer_forward(layer, x_unique, counts, c):
@@ -122,6 +109,13 @@ class CVAE(VAE):
     # ------------------------------------------------------------------------ labels
     def _one_hot(self, y, n, name="y"):
         """Integer labels (n,) -> one-hot (n, K) in the model's dtype, checked."""
+        return one_hot(self._check_labels(y, n, name), self.n_classes, dtype=self.dtype)
+
+    def _check_labels(self, y, n, name="y"):
+        """Integer labels (n,) (or one label for all n) in [0, K), as int64, or ValueError."""
+        if y is None:
+            raise ValueError(f"{name}: a {type(self).__name__} is conditioned on the labels; "
+                             f"give integer labels of shape ({n},) (or one label for all)")
         y = np.asarray(y)
         if y.ndim == 0:
             y = np.full(n, int(y))
@@ -135,19 +129,27 @@ class CVAE(VAE):
         if n and (y.min() < 0 or y.max() >= self.n_classes):
             raise ValueError(f"{name} must lie in [0, {self.n_classes}); got values in "
                              f"[{y.min()}, {y.max()}]")
-        return one_hot(y.astype(np.int64), self.n_classes, dtype=self.dtype)
+        return y.astype(np.int64)
 
     # ---------------------------------------------------------------------- training
-    def loss_and_grads(self, x, y, rng=None, eps=None):
-        """Mean -ELBO(x, y) over the batch and its gradients. ``y`` integer labels (M,).
-        Returns ``({"loss", "recon", "kl"}, grads)``; ``eps`` (M, L, J) freezes the noise."""
-        x = self.check_input(x)
-        return self._loss_and_grads_onehot(x, self._one_hot(y, x.shape[0]), rng, eps)
+    def check_data(self, batch, name="x"):
+        """``(x, y)``: x (M, D) and integer labels y (M,), checked; y stays integer."""
+        if not isinstance(batch, tuple) or len(batch) != 2:
+            raise ValueError(f"a {type(self).__name__} takes the labelled data (x, y)")
+        x = self.check_input(batch[0], name)
+        return x, self._check_labels(batch[1], x.shape[0], f"{name} labels")
 
-    def _loss_and_grads_onehot(self, x, c, rng, eps):
-        rng = make_rng(self.seed + 1 if rng is None else rng)
+    def loss_and_grads(self, batch, rng=None, eps=None):
+        """Mean -ELBO(x, y) over the batch ``(x, y)`` (y integer labels (M,)) and its
+        gradients. Returns ``({"loss", "recon", "kl"}, grads)``; ``eps`` (M, L, J) freezes the
+        noise."""
+        return super().loss_and_grads(batch, rng, eps)
+
+    def _loss_and_grads(self, batch, rng, eps=None):
+        x, y = batch
         M = x.shape[0]
         eps = self._draw_eps(rng, M) if eps is None else self._check_eps(eps, M)
+        c = one_hot(y, self.n_classes, dtype=self.dtype)
         recon, kl, cache = self._forward_terms(x, c, eps, need_grad=True)
         grads = self._backward_terms(cache, 1.0 / M)
         r, k = float(np.mean(recon)), float(np.mean(kl))
@@ -157,44 +159,19 @@ class CVAE(VAE):
             validation_data=None, progress="auto", seed=None, weight_decay=0.0, callback=None,
             binarize=None):
         """Train on labelled data ``(x, y)``; as :meth:`VAE.fit` (``validation_data=(x, y)``)."""
-        if binarize not in (None, "dynamic"):
-            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
-        if binarize == "dynamic" and self.likelihood != "bernoulli":
-            raise ValueError("dynamic binarisation needs likelihood='bernoulli'")
-        x = self.check_input(x)
-        c = self._one_hot(y, x.shape[0])
-        validate = None
-        if validation_data is not None:
-            xv, yv = validation_data
-            xv = self.check_input(xv, "validation_data x")
-            cv = self._one_hot(yv, xv.shape[0], "validation_data y")
-            validate = lambda: self._evaluate_onehot(xv, cv)          # noqa: E731
-        opt = _optimizer_for(self, optimizer, lr, weight_decay)
-        rng = make_rng(self.seed + 1 if seed is None else seed)
-        params = self.params()
-
-        def step(idx):
-            xb = x[idx]
-            if binarize == "dynamic":
-                xb = self._binarize(xb, rng)
-            metrics, grads = self._loss_and_grads_onehot(xb, c[idx], rng, None)
-            apply_step(opt, params, grads, metrics["loss"])
-            return metrics
-
-        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                           progress=progress, desc=type(self).__name__, callback=callback)
-        self.history_ = history
-        return history
-
-    def _evaluate_onehot(self, x, c, rng=None, batch_size=1000):
-        recon, kl = self._terms(x, c, rng, None, batch_size)
-        r, k = float(np.mean(recon)), float(np.mean(kl))
-        return {"loss": r + k, "recon": r, "kl": k}
+        self._set_binarize(binarize)
+        self.history_ = self._fit(self.check_data((x, y)), validation_data, epochs=epochs,
+                                  batch_size=batch_size, optimizer=optimizer, rates={"model": lr},
+                                  progress=progress, seed=seed, weight_decay=weight_decay,
+                                  callback=callback)
+        return self.history_
 
     def evaluate(self, x, y, rng=None, batch_size=1000):
         """Mean -ELBO(x, y), reconstruction and KL on held-out labelled data (z sampled)."""
         x = self.check_input(x)
-        return self._evaluate_onehot(x, self._one_hot(y, x.shape[0]), rng, batch_size)
+        recon, kl = self._terms(x, self._one_hot(y, x.shape[0]), rng, None, batch_size)
+        r, k = float(np.mean(recon)), float(np.mean(kl))
+        return {"loss": r + k, "recon": r, "kl": k}
 
     # --------------------------------------------------------------------- inference
     def elbo(self, x, y, n_samples=None, rng=None, batch_size=1000, return_terms=False):
@@ -232,7 +209,7 @@ class CVAE(VAE):
         """n examples of the classes ``y`` (labels (n,) or one label; default: uniform random
         labels), z ~ N(0, I). Returns the means of p(x|y, z) (n, D) (and z, y)."""
         check_positive(n, "n", integer=True)
-        rng = make_rng(self.seed + 4 if rng is None else rng)
+        rng = self._rng(rng, "sample")
         z = rng.standard_normal((n, self.latent_dim), dtype=self.dtype)
         y = rng.integers(0, self.n_classes, n) if y is None else np.broadcast_to(np.asarray(y), (n,))
         x = self.decode(z, y)
@@ -265,6 +242,8 @@ class M2(CVAE):
     one hidden layer of 500 softplus units and J = 50.
     """
 
+    fitted_settings = ("alpha_",)
+
     def __init__(self, layer_sizes=(784, 500, 50), n_classes=10, activation="softplus",
                  likelihood="bernoulli", seed=0, dtype=np.float32, n_samples=1,
                  decoder_sizes=None, classifier_sizes=None, alpha=None, labelled_weight=1.0,
@@ -275,7 +254,7 @@ class M2(CVAE):
                          init=init)
         if classifier_sizes is None:
             classifier_sizes = list(self.layer_sizes[:-1]) + [self.n_classes]
-        classifier_sizes = [int(s) for s in classifier_sizes]
+        classifier_sizes = check_layer_sizes(classifier_sizes, "classifier_sizes")
         if classifier_sizes[0] != self.n_inputs or classifier_sizes[-1] != self.n_classes:
             raise ValueError(f"classifier_sizes must run from {self.n_inputs} to {self.n_classes}; "
                              f"got {classifier_sizes}")
@@ -288,7 +267,7 @@ class M2(CVAE):
         self.classifier_sizes = classifier_sizes
         self.classifier = Network.from_sizes(classifier_sizes, activation=activation,
                                              output_activation="identity",
-                                             rng=make_rng(self.seed + 1000), dtype=self.dtype,
+                                             rng=self.stream("classifier"), dtype=self.dtype,
                                              init=init)
         #: compute the encoder's first layer once per distinct x (see grouped_first_layer_forward);
         #: False runs the plain Network on the repeated rows (same numbers, slower).
@@ -336,22 +315,43 @@ class M2(CVAE):
             return self.alpha
         return float(getattr(self, "alpha_", 1.0))
 
-    def loss_and_grads(self, x_labelled, y_labelled, x_unlabelled, rng=None, eps_labelled=None,
-                       eps_unlabelled=None, alpha=None):
-        """The M2 loss on a labelled batch (M_l examples) and an unlabelled batch (M_u), and its
-        gradients for every parameter (names as in :meth:`params`).
+    def check_data(self, batch, name="x"):
+        """``(x, y)`` as :meth:`CVAE.check_data`, or the semi-supervised layout
+        ``(x_labelled, y_labelled, x_unlabelled)``, where either part may be ``None``."""
+        if not isinstance(batch, tuple) or len(batch) != 3:
+            return super().check_data(batch, name)
+        xl, yl, xu = batch
+        if xl is None and xu is None:
+            raise ValueError("give a labelled batch, an unlabelled batch, or both")
+        if xl is not None:
+            xl = self.check_input(xl, "x_labelled")
+            yl = self._check_labels(yl, xl.shape[0], "y_labelled")
+        if xu is not None:
+            xu = self.check_input(xu, "x_unlabelled")
+        return xl, yl, xu
 
-        Either batch may be ``None`` (but not both). ``eps_labelled`` (M_l, L, J) and
+    def loss_and_grads(self, batch, rng=None, eps_labelled=None, eps_unlabelled=None,
+                       alpha=None):
+        """The M2 loss on ``batch = (x_labelled, y_labelled, x_unlabelled)``: a labelled batch
+        (M_l examples) and an unlabelled batch (M_u), and its gradients for every parameter
+        (names as in :meth:`params`).
+
+        Either part may be ``None`` (but not both). ``eps_labelled`` (M_l, L, J) and
         ``eps_unlabelled`` (M_u * K, L, J) -- row i*K + k for example i paired with class k --
         freeze the noise for gradient checks. ``alpha`` defaults to the model's ``alpha``, else
         the value the last :meth:`fit` chose (``alpha_``), else 1.
         Returns ``({"loss", "labelled", "unlabelled", "classification", "entropy"}, grads)``.
         """
-        xl = None if x_labelled is None else self.check_input(x_labelled, "x_labelled")
-        cl = None if xl is None else self._one_hot(y_labelled, xl.shape[0], "y_labelled")
-        xu = None if x_unlabelled is None else self.check_input(x_unlabelled, "x_unlabelled")
-        return self._m2_loss_and_grads(xl, cl, xu, make_rng(self.seed + 1 if rng is None else rng),
-                                       eps_labelled, eps_unlabelled, self._resolve_alpha(alpha))
+        return self._loss_and_grads(self.check_data(batch), self._rng(rng, "noise"),
+                                    eps_labelled, eps_unlabelled, alpha)
+
+    def _loss_and_grads(self, batch, rng, eps_labelled=None, eps_unlabelled=None, alpha=None):
+        if len(batch) == 2:                             # (x, y): the CVAE's -ELBO(x, y)
+            return super()._loss_and_grads(batch, rng, eps_labelled)
+        xl, yl, xu = batch
+        cl = None if xl is None else one_hot(yl, self.n_classes, dtype=self.dtype)
+        return self._m2_loss_and_grads(xl, cl, xu, rng, eps_labelled, eps_unlabelled,
+                                       self._resolve_alpha(alpha))
 
     def _m2_loss_and_grads(self, xl, cl, xu, rng, eps_l, eps_u, alpha):
         if xl is None and xu is None:
@@ -431,54 +431,25 @@ class M2(CVAE):
     def fit(self, x_labelled, y_labelled, x_unlabelled, epochs=10, batch_size=100,
             labelled_batch_size=100, optimizer="adam", lr=1e-3, validation_data=None,
             progress="auto", seed=None, weight_decay=0.0, callback=None, binarize=None):
-        """Semi-supervised training. An epoch is one pass over ``x_unlabelled`` in batches of
-        ``batch_size``; every step also takes ``labelled_batch_size`` labelled examples, cycling
-        through the labelled set in a fresh random order each time round. ``validation_data``
-        = (x, y) adds ``val_error`` (test error of the classifier) to the history.
+        """Semi-supervised training (the shared :meth:`~scratchae.models.base.Model._fit`
+        loop). An epoch is one pass over ``x_unlabelled`` in batches of ``batch_size``; every
+        step also takes ``labelled_batch_size`` labelled examples, cycling through the labelled
+        set in a fresh random order each time round. ``validation_data`` = (x, y) adds
+        ``val_error`` (test error of the classifier) to the history.
         ``binarize="dynamic"`` redraws binary images from the grey levels at every step.
+        Sets ``alpha_``, the alpha of this fit (saved with the model).
         """
-        if binarize not in (None, "dynamic"):
-            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
-        if binarize == "dynamic" and self.likelihood != "bernoulli":
-            raise ValueError("dynamic binarisation needs likelihood='bernoulli'")
-        xl = self.check_input(x_labelled, "x_labelled")
-        cl = self._one_hot(y_labelled, xl.shape[0], "y_labelled")
-        xu = self.check_input(x_unlabelled, "x_unlabelled")
-        check_positive(labelled_batch_size, "labelled_batch_size", integer=True)
+        self._set_binarize(binarize)
+        xl, yl, xu = self.check_data((x_labelled, y_labelled, x_unlabelled))
+        if xl is None or xu is None:
+            raise ValueError("M2.fit needs both labelled and unlabelled data")
         self.alpha_ = self.alpha if self.alpha is not None else \
             0.1 * (xl.shape[0] + xu.shape[0]) / xl.shape[0]
-        validate = None
-        if validation_data is not None:
-            xv, yv = validation_data
-            validate = lambda: self.evaluate(xv, yv)                  # noqa: E731
-        opt = _optimizer_for(self, optimizer, lr, weight_decay)
-        rng = make_rng(self.seed + 1 if seed is None else seed)
-        params = self.params()
-        n_l = xl.shape[0]
-        lab_batch = min(labelled_batch_size, n_l)
-        state = {"order": rng.permutation(n_l), "pos": 0}
-
-        def next_labelled():
-            if state["pos"] + lab_batch > n_l:
-                state["order"], state["pos"] = rng.permutation(n_l), 0
-            idx = state["order"][state["pos"]:state["pos"] + lab_batch]
-            state["pos"] += lab_batch
-            return idx
-
-        def step(idx):
-            li = next_labelled()
-            xlb, xub = xl[li], xu[idx]
-            if binarize == "dynamic":
-                xlb, xub = self._binarize(xlb, rng), self._binarize(xub, rng)
-            metrics, grads = self._m2_loss_and_grads(xlb, cl[li], xub, rng, None, None,
-                                                     self.alpha_)
-            apply_step(opt, params, grads, metrics["loss"])
-            return metrics
-
-        history = fit_loop(step, xu.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                           progress=progress, desc="M2", callback=callback)
-        self.history_ = history
-        return history
+        self.history_ = self._fit((xu,), validation_data, epochs=epochs, batch_size=batch_size,
+                                  optimizer=optimizer, rates={"model": lr}, progress=progress,
+                                  seed=seed, weight_decay=weight_decay, callback=callback,
+                                  labelled=(xl, yl), labelled_batch_size=labelled_batch_size)
+        return self.history_
 
     # --------------------------------------------------------------------- classifying
     def predict_log_proba(self, x, batch_size=5000):

@@ -25,7 +25,7 @@ and to the decoder's input; a plain VAE has none. :class:`scratchae.models.cvae.
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae._validation import as_2d_array, check_layer_sizes, check_positive
 from scratchae.models.base import Model
 from scratchae.models.vae_math import (
     bernoulli_logit_nll_grad, gaussian_kl, gaussian_kl_grad, gaussian_log_density, gaussian_nll,
@@ -63,8 +63,9 @@ class VAE(Model):
         Hidden-layer activation of both networks (``"relu"``, ``"tanh"``, ``"softplus"``, ...).
     likelihood : ``"bernoulli"`` or ``"gaussian"``
         p(x|z). Bernoulli needs data in [0, 1] (grey levels allowed) and works from logits.
-    seed : int
-        Seeds the initial weights, and (as ``seed + 1``) the training noise unless ``fit`` gets one.
+    seed : int or None
+        Seeds the model's named random streams (initial weights, shuffling, training noise,
+        evaluation and sampling); None draws fresh entropy (kept in ``seed``).
     dtype : float32 (training speed) or float64 (gradient checks).
     n_samples : int
         L, the number of z drawn per example in the training loss (slides: "Usually L is set to 1").
@@ -89,17 +90,14 @@ class VAE(Model):
     def __init__(self, layer_sizes=(784, 400, 20), activation="relu", likelihood="bernoulli",
                  seed=0, dtype=np.float32, n_samples=1, decoder_sizes=None,
                  gaussian_variance=1.0, init=None):
-        sizes = [int(s) for s in layer_sizes]
-        if len(sizes) < 2 or any(s <= 0 for s in sizes):
-            raise ValueError(f"layer_sizes must list at least an input and a code width, all "
-                             f"positive; got {list(layer_sizes)}")
+        sizes = check_layer_sizes(layer_sizes)
         if likelihood not in LIKELIHOODS:
             raise ValueError(f"likelihood must be one of {LIKELIHOODS}; got {likelihood!r}")
         check_positive(n_samples, "n_samples", integer=True)
         self.layer_sizes = sizes
         self.activation = activation
         self.likelihood = likelihood
-        self.seed = int(seed)
+        self._init_streams(seed)
         self.dtype = np.dtype(_dtype_name(dtype))
         self.n_samples = int(n_samples)
         self.init = init
@@ -107,7 +105,7 @@ class VAE(Model):
         self.n_inputs = sizes[0]
         if decoder_sizes is None:
             decoder_sizes = sizes[::-1]
-        decoder_sizes = [int(s) for s in decoder_sizes]
+        decoder_sizes = check_layer_sizes(decoder_sizes, "decoder_sizes")
         if decoder_sizes[0] != self.latent_dim or decoder_sizes[-1] != self.n_inputs:
             raise ValueError(f"decoder_sizes must run from the code width {self.latent_dim} to the "
                              f"input width {self.n_inputs}; got {decoder_sizes}")
@@ -115,7 +113,7 @@ class VAE(Model):
         self.gaussian_variance = self._check_variance(gaussian_variance)
         self.requires_unit_interval = likelihood == "bernoulli"
 
-        rng = make_rng(self.seed)
+        rng = self.stream("init")
         C = self.n_conditions
         enc = [sizes[0] + C] + sizes[1:-1] + [2 * self.latent_dim]
         out_width = self.n_inputs * (2 if self._variance_is_output else 1)
@@ -127,7 +125,7 @@ class VAE(Model):
         self.decoder_log_var = None
         if self.likelihood == "gaussian" and self.gaussian_variance == "learned":
             self.decoder_log_var = np.zeros(self.n_inputs, dtype=self.dtype)
-        self._dynamic_binarize = False
+        self._fit_binarize = False
 
     def _check_variance(self, v):
         if isinstance(v, str):
@@ -164,7 +162,7 @@ class VAE(Model):
     # ------------------------------------------------------------------- the two passes
     def _draw_eps(self, rng, m, n_samples=None):
         L = self.n_samples if n_samples is None else n_samples
-        return make_rng(rng).standard_normal((m, L, self.latent_dim), dtype=self.dtype)
+        return rng.standard_normal((m, L, self.latent_dim), dtype=self.dtype)
 
     def _check_eps(self, eps, m):
         eps = np.asarray(eps, dtype=self.dtype)
@@ -289,22 +287,39 @@ class VAE(Model):
         return (rng.random(x.shape, dtype=self.dtype) < x).astype(self.dtype)
 
     # ------------------------------------------------------------------------- training
-    def loss_and_grads(self, x, rng=None, eps=None):
-        """Mean -ELBO over the batch ``x`` (M, D) and its gradients for every parameter.
+    def loss_and_grads(self, batch, rng=None, eps=None):
+        """Mean -ELBO over the batch ``(x,)`` (x: (M, D); a bare ``x`` also works) and its
+        gradients for every parameter.
 
-        ``eps`` (M, L, J) freezes the noise (gradient checks); otherwise it is drawn from ``rng``.
+        ``eps`` (M, L, J) freezes the noise (gradient checks); otherwise it is drawn from ``rng``
+        (default: a fresh generator on the model's ``noise`` stream).
         Returns ``({"loss", "recon", "kl"}, grads)``: ``loss = recon + kl``, batch means.
         """
-        x = self.check_input(x)
-        rng = make_rng(self.seed + 1 if rng is None else rng)
-        if self._dynamic_binarize:
-            x = self._binarize(x, rng)
+        return self._loss_and_grads(self.check_data(batch), self._rng(rng, "noise"), eps)
+
+    def _loss_and_grads(self, batch, rng, eps=None):
+        (x,) = batch
         M = x.shape[0]
         eps = self._draw_eps(rng, M) if eps is None else self._check_eps(eps, M)
         recon, kl, cache = self._forward_terms(x, None, eps, need_grad=True)
         grads = self._backward_terms(cache, 1.0 / M)
         r, k = float(np.mean(recon)), float(np.mean(kl))
         return {"loss": r + k, "recon": r, "kl": k}, grads
+
+    def train_step(self, batch, rng):
+        """One optimizer step; with ``fit(binarize="dynamic")`` on a fresh binary draw of the
+        batch's images (its float arrays; labels are integers and stay)."""
+        if self._fit_binarize:
+            batch = tuple(self._binarize(a, rng) if a.dtype.kind == "f" else a for a in batch)
+        return super().train_step(batch, rng)
+
+    def _set_binarize(self, binarize):
+        if binarize not in (None, "dynamic"):
+            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
+        if binarize == "dynamic" and self.likelihood != "bernoulli":
+            raise ValueError("dynamic binarisation needs likelihood='bernoulli'; this model has "
+                             f"likelihood={self.likelihood!r}")
+        self._fit_binarize = binarize == "dynamic"
 
     def fit(self, x, epochs=10, batch_size=128, optimizer="adam", lr=1e-3, validation_data=None,
             progress="auto", seed=None, weight_decay=0.0, callback=None, binarize=None):
@@ -315,18 +330,10 @@ class VAE(Model):
         the grey levels as probabilities (the protocol of the likelihood literature, e.g. Burda et
         al. 2015); it needs the Bernoulli likelihood. Validation data are used as given.
         """
-        if binarize not in (None, "dynamic"):
-            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
-        if binarize == "dynamic" and self.likelihood != "bernoulli":
-            raise ValueError("dynamic binarisation needs likelihood='bernoulli'; this model has "
-                             f"likelihood={self.likelihood!r}")
-        self._dynamic_binarize = binarize == "dynamic"
-        try:
-            return super().fit(x, epochs=epochs, batch_size=batch_size, optimizer=optimizer, lr=lr,
-                               validation_data=validation_data, progress=progress, seed=seed,
-                               weight_decay=weight_decay, callback=callback)
-        finally:
-            self._dynamic_binarize = False
+        self._set_binarize(binarize)
+        return super().fit(x, epochs=epochs, batch_size=batch_size, optimizer=optimizer, lr=lr,
+                           validation_data=validation_data, progress=progress, seed=seed,
+                           weight_decay=weight_decay, callback=callback)
 
     def evaluate(self, x, rng=None, batch_size=1000):
         """Mean ``loss`` (-ELBO), ``recon`` and ``kl`` on ``x``, z sampled (seeded: the same
@@ -338,7 +345,7 @@ class VAE(Model):
     # ---------------------------------------------------------------------- inference
     def _terms(self, x, c, rng, n_samples, batch_size):
         check_positive(batch_size, "batch_size", integer=True)
-        rng = make_rng(self.seed + 2 if rng is None else rng)
+        rng = self._rng(rng, "evaluate")
         recon, kl = [], []
         for s in range(0, x.shape[0], batch_size):
             xb = x[s:s + batch_size]
@@ -378,7 +385,7 @@ class VAE(Model):
     def _iwae(self, x, c, n_samples, rng, batch_size):
         check_positive(n_samples, "n_samples", integer=True)
         check_positive(batch_size, "batch_size", integer=True)
-        rng = make_rng(self.seed + 3 if rng is None else rng)
+        rng = self._rng(rng, "evaluate")
         out = np.empty(x.shape[0])
         per_block = max(1, batch_size // n_samples)        # examples per block
         chunk = min(n_samples, batch_size)                  # samples per decoder pass
@@ -438,7 +445,7 @@ class VAE(Model):
     def sample(self, n, rng=None, return_codes=False):
         """n new examples: z ~ N(0, I), returned as the means of p(x|z) (n, D)."""
         check_positive(n, "n", integer=True)
-        rng = make_rng(self.seed + 4 if rng is None else rng)
+        rng = self._rng(rng, "sample")
         z = rng.standard_normal((n, self.latent_dim), dtype=self.dtype)
         x = self.decode(z)
         return (x, z) if return_codes else x
