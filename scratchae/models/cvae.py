@@ -35,50 +35,11 @@ from scratchae.models.vae import VAE
 from scratchae.models.vae_math import (
     categorical_entropy, categorical_entropy_grad, expectation_grad, log_softmax,
 )
-from scratchae.nn.backprop import bias_gradient, weight_gradient
+from scratchae.nn.grouped import grouped_dense_backward, grouped_dense_forward
 from scratchae.nn.losses import one_hot
 from scratchae.nn.network import Network
 
-__all__ = ["CVAE", "M2", "grouped_first_layer_forward", "grouped_first_layer_backward"]
-
-
-def grouped_first_layer_forward(layer, x_unique, counts, c):
-    """First layer of q(z|x, y) when each x comes with several labels (M2's unlabelled term).
-
-    The layer sees rows [x_g(r), c_r] (x of group g(r), one-hot label c_r); with W = [W_x, W_c]:
-
-        z_r = x_g(r) W_x^T + c_r W_c^T + b
-
-    so x W_x^T is computed once per distinct x (``x_unique`` (G, D)) and repeated ``counts`` (G,)
-    times, instead of once per row: for K classes, K times fewer multiply-adds in the largest
-    product. ``c`` (rows, K). Caches z and a in the layer like ``Dense.forward``; returns a.
-    """
-    D = x_unique.shape[1]
-    W, b = layer.params["W"], layer.params["b"]
-    z = np.repeat(x_unique @ W[:, :D].T, counts, axis=0)
-    z += c @ W[:, D:].T
-    z += b
-    layer.a_prev, layer.z = None, z
-    layer.a = layer.activation.f(z)
-    return layer.a
-
-
-def grouped_first_layer_backward(layer, grad_a, x_unique, starts, c):
-    """Backward of :func:`grouped_first_layer_forward` given dC/da (rows, H).
-
-        delta = dC/da (.) sigma'(z)                           (BP1/BP2's Hadamard product)
-        dC/db   = sum_r delta_r                               (BP3)
-        dC/dW_x = sum_r delta_r^T x_g(r) = sum_g (sum_{r in g} delta_r)^T x_g   (BP4, grouped)
-        dC/dW_c = delta^T c                                   (BP4 for the label columns)
-
-    ``starts`` (G,) is the first row of each group (rows of a group are consecutive).
-    Fills ``layer.grads``; the input gradient is not needed (x is data).
-    """
-    delta = layer.activation.backward(layer.z, grad_a)
-    layer.grads["b"] = bias_gradient(delta)
-    summed = np.add.reduceat(delta, starts, axis=0)
-    layer.grads["W"] = np.concatenate([weight_gradient(summed, x_unique),
-                                       weight_gradient(delta, c)], axis=1)
+__all__ = ["CVAE", "M2"]
 
 
 class CVAE(VAE):
@@ -145,15 +106,10 @@ class CVAE(VAE):
         noise."""
         return super().loss_and_grads(batch, rng, eps)
 
-    def _loss_and_grads(self, batch, rng, eps=None):
+    def _inputs(self, batch):
+        """(x, c) of a checked batch (x, y): the condition is the one-hot label."""
         x, y = batch
-        M = x.shape[0]
-        eps = self._draw_eps(rng, M) if eps is None else self._check_eps(eps, M)
-        c = one_hot(y, self.n_classes, dtype=self.dtype)
-        recon, kl, cache = self._forward_terms(x, c, eps, need_grad=True)
-        grads = self._backward_terms(cache, 1.0 / M)
-        r, k = float(np.mean(recon)), float(np.mean(kl))
-        return {"loss": r + k, "recon": r, "kl": k}, grads
+        return x, one_hot(y, self.n_classes, dtype=self.dtype)
 
     def fit(self, x, y, epochs=10, batch_size=128, optimizer="adam", lr=1e-3,
             validation_data=None, progress="auto", seed=None, weight_decay=0.0, callback=None,
@@ -269,32 +225,34 @@ class M2(CVAE):
                                              output_activation="identity",
                                              rng=self.stream("classifier"), dtype=self.dtype,
                                              init=init)
-        #: compute the encoder's first layer once per distinct x (see grouped_first_layer_forward);
+        #: compute the encoder's first layer once per distinct x (:mod:`scratchae.nn.grouped`);
         #: False runs the plain Network on the repeated rows (same numbers, slower).
         self.group_encoder = True
-        self._groups = None
 
-    # ------------------------------------------------------- encoder with grouped rows
-    def _encoder_forward(self, x, c):
-        if self._groups is None:
-            return super()._encoder_forward(x, c)
-        starts, counts = self._groups
+    # ---------------------------------------------------- the encoder on (x, y) pairs
+    def _encode_pairs(self, x_unique, counts, c):
+        """The encoder's output [mu, log_var] for every pair (x, y) the loss needs: row r pairs
+        x_unique[g(r)] (the groups of ``counts`` are consecutive) with the one-hot c_r.
+        Returns h (rows, 2J)."""
+        if not self.group_encoder:
+            x_rows = np.repeat(x_unique, counts, axis=0)
+            return self.encoder.forward(self._with_condition(x_rows, c))
         layers = self.encoder.layers
-        a = grouped_first_layer_forward(layers[0], x[starts], counts, c)
+        a = grouped_dense_forward(layers[0], x_unique, counts, c)
         for layer in layers[1:]:
             a = layer.forward_unchecked(a)
-        self._grouped_cache = (x[starts], starts, c)
         return a
 
-    def _encoder_backward(self, delta):
-        if self._groups is None:
-            return super()._encoder_backward(delta)
+    def _encode_pairs_backward(self, delta_h, x_unique, counts, c):
+        """Fill the encoder's grads from delta_h = dC/dh (rows, 2J) after :meth:`_encode_pairs`."""
+        if not self.group_encoder:
+            self.encoder.backward(delta=delta_h, need_input_grad=False)
+            return
         layers = self.encoder.layers
-        grad = delta
+        grad = delta_h
         for layer in layers[:0:-1]:                 # top layer down to layer 1: BP1/BP2..BP4
             grad = layer.backward(grad)
-        x_unique, starts, c = self._grouped_cache
-        grouped_first_layer_backward(layers[0], grad, x_unique, starts, c)
+        grouped_dense_backward(layers[0], grad, x_unique, counts, c)
 
     def get_config(self):
         config = super().get_config()
@@ -375,35 +333,36 @@ class M2(CVAE):
         x_all = xs[0] if len(xs) == 1 else np.concatenate(xs)
         c_all = cs[0] if len(cs) == 1 else np.concatenate(cs)
         eps_all = eps[0] if len(eps) == 1 else np.concatenate(eps)
-        if self.group_encoder:        # labelled rows: groups of 1; unlabelled: groups of K
-            counts = np.concatenate([np.ones(Ml, dtype=np.int64), np.full(Mu, K, dtype=np.int64)])
-            self._groups = (np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        try:
-            recon, kl, cache = self._forward_terms(x_all, c_all, eps_all, need_grad=True)
-            return self._m2_finish(xl, cl, xu, recon, kl, cache, alpha)
-        finally:
-            self._groups = None
-            self._grouped_cache = None
+        # distinct x: labelled rows are groups of 1, unlabelled rows groups of K
+        x_unique = xl if not Mu else (xu if not Ml else np.concatenate([xl, xu]))
+        counts = np.concatenate([np.ones(Ml, dtype=np.int64), np.full(Mu, K, dtype=np.int64)])
+        h = self._encode_pairs(x_unique, counts, c_all)
+        recon, kl, cache = self._sample_and_decode(h, x_all, c_all, eps_all, need_grad=True)
+        metrics, weights, delta_cls = self._m2_terms(x_unique, Ml, Mu, cl, recon + kl, alpha)
+        delta_h, grads = self._backward_from_terms(cache, weights, weights)
+        self._encode_pairs_backward(delta_h, x_unique, counts, c_all)
+        grads.update({f"encoder.{k}": v for k, v in self.encoder.grads().items()})
+        self.classifier.backward(delta=delta_cls.astype(self.dtype, copy=False),
+                                 need_input_grad=False)
+        grads.update({f"classifier.{k}": v for k, v in self.classifier.grads().items()})
+        return metrics, grads
 
-    def _m2_finish(self, xl, cl, xu, recon, kl, cache, alpha):
-        """The M2 loss from the per-pair ELBO terms, and the backward pass of every network."""
-        K, log_k = self.n_classes, float(np.log(self.n_classes))
-        Ml = 0 if xl is None else xl.shape[0]
-        Mu = 0 if xu is None else xu.shape[0]
-        elbo_loss = recon + kl + log_k                        # L(x, y), with -log p(y) = log K
-
-        # classifier on every distinct x: labelled rows first, then unlabelled
-        x_cls = xl if not Mu else (xu if not Ml else np.concatenate([xl, xu]))
-        logits = self.classifier.forward(x_cls)
+    def _m2_terms(self, x_unique, Ml, Mu, cl, elbo_terms, alpha):
+        """The M2 loss from the per-pair terms recon + KL (Ml + Mu K,), with the classifier's
+        forward on the distinct x (labelled rows first). Returns ``(metrics, weights,
+        delta_cls)``: ``weights`` (Ml + Mu K,) = dC/d(recon + KL) of each pair, ``delta_cls``
+        (Ml + Mu, K) the error at the classifier's logits."""
+        K = self.n_classes
+        elbo_loss = elbo_terms + float(np.log(K))             # L(x, y), with -log p(y) = log K
+        logits = self.classifier.forward(x_unique)
         delta_cls = np.zeros_like(logits)
         weights = np.empty(Ml + Mu * K, dtype=self.dtype)
         metrics = {"labelled": 0.0, "unlabelled": 0.0, "classification": 0.0, "entropy": 0.0}
         loss = 0.0
         if Ml:
-            L_l = elbo_loss[:Ml]
             log_pi_l = log_softmax(logits[:Ml])
             ce = -np.sum(cl * log_pi_l, axis=1)
-            metrics["labelled"] = float(np.mean(L_l))
+            metrics["labelled"] = float(np.mean(elbo_loss[:Ml]))
             metrics["classification"] = float(np.mean(ce))
             lam = self.labelled_weight
             loss += lam * metrics["labelled"] + alpha * metrics["classification"]
@@ -414,18 +373,13 @@ class M2(CVAE):
             L_u = elbo_loss[Ml:].reshape(Mu, K)
             pi_u = np.exp(log_softmax(c_u))
             H = categorical_entropy(c_u)
-            U = np.sum(pi_u * L_u, axis=1) - H
-            metrics["unlabelled"] = float(np.mean(U))
+            metrics["unlabelled"] = float(np.mean(np.sum(pi_u * L_u, axis=1) - H))
             metrics["entropy"] = float(np.mean(H))
             loss += metrics["unlabelled"]
             weights[Ml:] = (pi_u / Mu).reshape(-1)
             delta_cls[Ml:] = (expectation_grad(c_u, L_u) - categorical_entropy_grad(c_u)) / Mu
-        grads = self._backward_terms(cache, weights)
-        self.classifier.backward(delta=delta_cls.astype(self.dtype, copy=False),
-                                 need_input_grad=False)
-        grads.update({f"classifier.{k}": v for k, v in self.classifier.grads().items()})
         metrics["loss"] = float(loss)
-        return metrics, grads
+        return metrics, weights, delta_cls
 
     # ------------------------------------------------------------------------ fitting
     def fit(self, x_labelled, y_labelled, x_unlabelled, epochs=10, batch_size=100,
