@@ -33,6 +33,7 @@ import numpy as np
 from scratchae._validation import as_2d_array, check_layer_sizes, check_positive, make_rng
 from scratchae.models.aae import discriminator_loss, generator_loss
 from scratchae.models.base import Model
+from scratchae.models.vae_math import log_softmax
 from scratchae.nn import activations as activations_module
 from scratchae.nn.activations import Sigmoid, Softmax
 from scratchae.nn.losses import BernoulliNLL, one_hot
@@ -43,11 +44,6 @@ __all__ = ["SemiSupervisedAAE"]
 
 _SIGMOID, _SOFTMAX, _BERNOULLI = Sigmoid(), Softmax(), BernoulliNLL()
 PHASES = ("reconstruction", "discriminator", "generator", "classification")
-
-
-def _log_softmax(c):
-    shifted = c - np.max(c, axis=1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
 
 
 class SemiSupervisedAAE(Model):
@@ -252,7 +248,7 @@ class SemiSupervisedAAE(Model):
     def _classification(self, x, y):
         t = one_hot(y, self.n_classes, dtype=self.dtype)
         logits, q, _ = self._heads(x)
-        value = float(-np.mean(np.sum(t * _log_softmax(logits), axis=1)))
+        value = float(-np.mean(np.sum(t * log_softmax(logits), axis=1)))
         self._encoder_backward(logits, None, None, grad_logits=(q - t) / x.shape[0])
         return {"classification": value}, self._named_grads("encoder", self.encoder)
 

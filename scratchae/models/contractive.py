@@ -32,7 +32,7 @@ J_ji = dh_j/dx_i = s'(z_j) W_ji, so
 
     ||J_h(x)||_F^2 = sum_j s'(z_j)^2 sum_i W_ji^2 = sum_j s'(z_j)^2 w_j,   w_j = ||W_j||^2
 
-(for the sigmoid s'(z_j) = h_j (1 - h_j): the issue's sum_j (h_j(1-h_j))^2 sum_i W_ji^2).
+(for the sigmoid s'(z_j) = h_j (1 - h_j): Rifai et al. 2011's sum_j (h_j(1-h_j))^2 sum_i W_ji^2).
 Its gradient, per example, by the product rule (w_j through W directly, s'(z_j) through z_j):
 
     dP/dW_ji = 2 s'(z_j)^2 W_ji  +  2 s'(z_j) s''(z_j) w_j x_i

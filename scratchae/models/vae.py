@@ -20,8 +20,14 @@ and the training loss is the mean of L(x) over the batch. Backward pass, by hand
 Every formula above is a named function in :mod:`scratchae.models.vae_math` with a finite-
 difference test in ``tests/test_vae.py``.
 
-The class also carries a conditioning vector c (one-hot label) concatenated to the encoder's input
-and to the decoder's input; a plain VAE has none. :class:`scratchae.models.cvae.CVAE` uses it.
+In the code (:meth:`VAE._loss_and_grads`): ``encoder.forward`` gives [mu, log sigma^2];
+:meth:`VAE._sample_and_decode` draws z, runs the decoder and returns the two terms per example;
+:meth:`VAE._backward_from_terms` takes dC/d(term_i) (1/M each for the batch mean) back through
+the decoder, the sampling step and the KL to the encoder's output; ``encoder.backward`` finishes.
+The conditional models extend these pieces: :class:`~scratchae.models.cvae.CVAE` appends a
+one-hot label c to both networks' inputs (``_inputs``; c is None here), and
+:class:`~scratchae.models.cvae.M2` weighs each (x, y) pair's terms by q(y|x) through the same
+``_backward_from_terms``.
 """
 import numpy as np
 
