@@ -176,7 +176,7 @@ print("- The VAE minimises -ELBO = reconstruction NLL + KL(q(z|x) || N(0, I)); t
       "  packed around the origin, so every point of the grid decodes to something digit-like.")
 print("\nExercises")
 print("1. Train with the slip (replace reparameterize by reparameterize_slide_slip in a copy of\n"
-      "   VAE._forward_terms) and compare the test ELBO: what goes wrong where sigma != 1?")
+      "   VAE._sample_and_decode) and compare the test ELBO: what goes wrong where sigma != 1?")
 print("2. Multiply the KL term by beta = 0, 0.1, 4 and watch the history's 'kl' column and the\n"
       "   2-D scatter: when does the posterior collapse, when do classes stop separating?")
 print("3. Estimate log p(x) with k = 1000 and compare with the ELBO digit by digit: which digits\n"

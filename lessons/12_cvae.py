@@ -50,7 +50,7 @@ print("1. Hand-written gradients against finite differences (float64, eps frozen
 cv = CVAE([6, 5, 2], n_classes=3, activation="tanh", dtype=np.float64, seed=args.seed)
 randomize_biases(cv)
 xt, yt, et = rng.uniform(0, 1, (4, 6)), np.array([0, 2, 1, 2]), rng.standard_normal((4, 1, 2))
-rep_cvae = gradcheck.check_gradients(as_objective(lambda: cv.loss_and_grads(xt, yt, eps=et)),
+rep_cvae = gradcheck.check_gradients(as_objective(lambda: cv.loss_and_grads((xt, yt), eps=et)),
                                      cv.params())
 print(f"   CVAE, every parameter: worst {rep_cvae.worst}")
 m2t = M2([6, 5, 2], n_classes=3, activation="tanh", dtype=np.float64, alpha=0.5, seed=args.seed)
@@ -60,7 +60,7 @@ el, eu = rng.standard_normal((3, 1, 2)), rng.standard_normal((12, 1, 2))
 reports = {}
 for path, a in (("labelled", (xl, yl, None)), ("unlabelled", (None, None, xu))):
     reports[path] = gradcheck.check_gradients(as_objective(
-        lambda a=a: m2t.loss_and_grads(*a, eps_labelled=el, eps_unlabelled=eu)), m2t.params())
+        lambda a=a: m2t.loss_and_grads(a, eps_labelled=el, eps_unlabelled=eu)), m2t.params())
     print(f"   M2 {path:<10} path: worst {reports[path].worst}")
 logits = rng.standard_normal((3, 10))
 rep_h = gradcheck.check_gradient(lambda c: vm.categorical_entropy(c).sum(),

@@ -77,6 +77,37 @@ def check_fraction(value, name, closed_right=True):
     return float(value)
 
 
+def check_seed(seed, name="seed"):
+    """``seed`` as a non-negative Python int, or ValueError.
+
+    ``None`` draws fresh entropy from the operating system (``numpy.random.SeedSequence()``)
+    and returns it, so that a model built with ``seed=None`` still records the seed that
+    repeats it. Floats and booleans are refused rather than truncated.
+    """
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer or None (fresh entropy); "
+                         f"got {seed!r}")
+    return int(seed)
+
+
+def check_layer_sizes(layer_sizes, name="layer_sizes", min_len=2):
+    """``layer_sizes`` as a list of positive ints with at least ``min_len`` entries, or ValueError
+    (a float such as 6.9 is refused, not truncated)."""
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise ValueError(f"{name} must be a list of layer widths such as [784, 256, 32]; "
+                         f"got {layer_sizes!r}") from None
+    if len(sizes) < min_len:
+        raise ValueError(f"{name} must list at least {min_len} widths; got {sizes}")
+    for s in sizes:
+        if isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral) or s <= 0:
+            raise ValueError(f"{name} must hold positive integers; got {sizes}")
+    return [int(s) for s in sizes]
+
+
 def make_rng(seed_or_rng=None):
     """Return a ``numpy.random.Generator``: pass one through, or build one from a seed.
 

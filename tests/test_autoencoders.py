@@ -453,7 +453,7 @@ def test_fit_is_deterministic_for_a_seed_and_records_history():
     lambda: Autoencoder([784, 16], seed=3, dtype=np.float32),
     lambda: AAE([784, 16, 2], discriminator_sizes=[8], seed=3, dtype=np.float32),
 ], ids=["Autoencoder", "AAE"])
-def test_fit_checks_its_data_once_and_check_input_still_checks_everything_else(make, monkeypatch):
+def test_fit_checks_its_data_once_and_loss_and_grads_checks_every_batch(make, monkeypatch):
     x, _, _ = glyph_digits(120, 9)
     m = make()
     calls = []
@@ -462,23 +462,18 @@ def test_fit_checks_its_data_once_and_check_input_still_checks_everything_else(m
                         lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     m.fit(x, epochs=2, batch_size=40, progress=False)       # 6 steps
     assert calls == ["x"]                                    # the data, not each batch again
-    assert m._batch_from_checked_data is None                # nothing trusted after fit
-
-    with m._checked_batch(m.check_input(x), np.arange(5)) as batch:
-        assert m.check_input(batch) is batch
-        bad = batch.copy()
-        bad[0, 0] = np.nan
-        with pytest.raises(ValueError, match="finite"):
-            m.check_input(bad)                               # any other array is checked
-        with pytest.raises(ValueError, match=r"\[0, 1\]"):
-            m.check_input(batch + 2.0)
     calls.clear()
-    m.check_input(batch)                                     # after the step: checked again
-    assert calls == ["x"] and m._batch_from_checked_data is None
-    with pytest.raises(RuntimeError):
-        with m._checked_batch(x, np.arange(5)):
-            raise RuntimeError("a step that fails")
-    assert m._batch_from_checked_data is None                # forgotten on the way out too
+    m.fit(x, epochs=1, batch_size=40, validation_data=x[:10], progress=False)
+    assert calls[:2] == ["x", "validation_data"]             # both checked before the steps
+    calls.clear()
+    m.loss_and_grads(x[:5])                                  # the public entry checks its batch
+    assert calls == ["x"]
+    bad = x[:5].copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        m.loss_and_grads((bad,))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        m.loss_and_grads(x[:5] + 2.0)
 
 
 # --------------------------------------------------------------------- save and load

@@ -197,7 +197,7 @@ def test_cvae_loss_gradients_match_finite_differences(n_samples):
     _randomize_biases(cvae, rng)
     x, y = rng.uniform(0, 1, (4, 6)), np.array([0, 2, 1, 2])
     eps = rng.standard_normal((4, n_samples, 2))
-    report = gradcheck.check_gradients(_objective(lambda: cvae.loss_and_grads(x, y, eps=eps)),
+    report = gradcheck.check_gradients(_objective(lambda: cvae.loss_and_grads((x, y), eps=eps)),
                                        cvae.params(), kink=True)
     assert report.passed, str(report)
 
@@ -211,7 +211,7 @@ def test_m2_loss_gradients_match_finite_differences(path):
     xl, yl, xu = rng.uniform(0, 1, (3, 6)), np.array([0, 2, 1]), rng.uniform(0, 1, (4, 6))
     eps_l, eps_u = rng.standard_normal((3, 1, 2)), rng.standard_normal((12, 1, 2))
     args = {"labelled": (xl, yl, None), "unlabelled": (None, None, xu), "both": (xl, yl, xu)}[path]
-    fn = lambda: m2.loss_and_grads(*args, eps_labelled=eps_l, eps_unlabelled=eps_u)  # noqa: E731
+    fn = lambda: m2.loss_and_grads(args, eps_labelled=eps_l, eps_unlabelled=eps_u)  # noqa: E731
     report = gradcheck.check_gradients(_objective(fn), m2.params())
     assert report.passed, str(report)
     metrics, _ = fn()
@@ -227,9 +227,9 @@ def test_m2_grouped_encoder_equals_the_plain_network():
     args = (rng.uniform(0, 1, (3, 6)), [0, 2, 1], rng.uniform(0, 1, (4, 6)))
     eps = {"eps_labelled": rng.standard_normal((3, 1, 2)),
            "eps_unlabelled": rng.standard_normal((12, 1, 2))}
-    grouped = m2.loss_and_grads(*args, **eps)
+    grouped = m2.loss_and_grads(args, **eps)
     m2.group_encoder = False
-    plain = m2.loss_and_grads(*args, **eps)
+    plain = m2.loss_and_grads(args, **eps)
     assert grouped[0]["loss"] == pytest.approx(plain[0]["loss"], rel=1e-13)
     for k in plain[1]:
         np.testing.assert_allclose(grouped[1][k], plain[1][k], rtol=1e-12, atol=1e-14)
@@ -240,13 +240,13 @@ def test_m2_unlabelled_loss_is_the_expectation_over_labels_minus_entropy():
     m2 = M2([6, 5, 2], n_classes=3, activation="tanh", dtype=np.float64)
     xu = rng.uniform(0, 1, (2, 6))
     eps_u = rng.standard_normal((6, 1, 2))
-    metrics, _ = m2.loss_and_grads(None, None, xu, eps_unlabelled=eps_u)
+    metrics, _ = m2.loss_and_grads((None, None, xu), eps_unlabelled=eps_u)
     # the same from the CVAE pieces: L(x, y) for each class with the matching noise
     pi = m2.predict_proba(xu)
     total = 0.0
     for i in range(2):
         for k in range(3):
-            m, _ = CVAE.loss_and_grads(m2, xu[i:i + 1], [k], eps=eps_u[3 * i + k:3 * i + k + 1])
+            m, _ = CVAE.loss_and_grads(m2, (xu[i:i + 1], [k]), eps=eps_u[3 * i + k:3 * i + k + 1])
             total += pi[i, k] * (m["loss"] + np.log(3))
         total += np.sum(pi[i] * np.log(pi[i]))
     assert np.isclose(metrics["unlabelled"], total / 2, rtol=1e-10)
@@ -421,7 +421,7 @@ def test_bad_arguments_raise_clear_errors():
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
         cvae.elbo(x, [0, 1, 2])
     with pytest.raises(ValueError, match="labelled batch"):
-        M2([4, 3, 2], n_classes=3).loss_and_grads(None, None, None)
+        M2([4, 3, 2], n_classes=3).loss_and_grads((None, None, None))
     with pytest.raises(ValueError, match="same shape"):
         vm.reparameterize(np.zeros((2, 3)), np.zeros((2, 2)), np.zeros((2, 3)))
 

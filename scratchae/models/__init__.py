@@ -3,7 +3,7 @@ from scratchae.models.base import Model, save_npz_atomic
 
 __all__ = ["Model", "save_npz_atomic"]
 
-# --- autoencoders (issue 4) ---
+# --- autoencoders ---
 from scratchae.models.autoencoder import Autoencoder, tied_gradient
 from scratchae.models.contractive import (ContractiveAutoencoder, StochasticContractiveAutoencoder,
                                           average_jacobian_norm, contraction_stats,
@@ -18,13 +18,13 @@ __all__ += ["Autoencoder", "tied_gradient", "DenoisingAutoencoder",
             "jacobian_frobenius_norms", "average_jacobian_norm", "saturated_fraction",
             "contraction_stats", "StackedAutoencoder", "RBM"]
 
-# --- variational autoencoders (issue 5) ---
+# --- variational autoencoders ---
 from scratchae.models.cvae import CVAE, M2
 from scratchae.models.vae import VAE
 
 __all__ += ["VAE", "CVAE", "M2"]
 
-# --- adversarial autoencoders (issue 5) ---
+# --- adversarial autoencoders ---
 from scratchae.models.aae import AAE
 from scratchae.models.aae_semi import SemiSupervisedAAE
 from scratchae.models.priors import GaussianMixturePrior, GaussianPrior, SwissRollPrior, get_prior

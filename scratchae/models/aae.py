@@ -41,15 +41,14 @@ Every gradient is checked by finite differences in ``tests/test_aae.py``.
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
-from scratchae.models.autoencoder import Autoencoder, check_layer_sizes
+from scratchae._validation import as_2d_array, check_layer_sizes, check_positive
+from scratchae.models.autoencoder import Autoencoder
 from scratchae.models.priors import get_prior
 from scratchae.nn import activations as activations_module
-from scratchae.nn import optimizers as optimizers_module
 from scratchae.nn.activations import Sigmoid
 from scratchae.nn.losses import BernoulliNLL
 from scratchae.nn.network import Network
-from scratchae.nn.training import apply_step, fit_loop
+from scratchae.nn.training import apply_step
 
 __all__ = ["AAE", "UNLABELLED", "discriminator_loss", "generator_loss"]
 
@@ -88,9 +87,8 @@ def generator_loss(logits_fake):
             _BERNOULLI.delta_from_logits(lf, np.ones_like(lf)))
 
 
-def _same_optimizer(opt, optimizer, lr):
-    return opt is not None and isinstance(optimizer, str) and \
-        type(opt).__name__.lower() == optimizer.lower() and opt.lr == lr
+#: the three steps of a mini-batch, each with its own optimizer
+PHASES = ("reconstruction", "discriminator", "generator")
 
 
 class AAE(Autoencoder):
@@ -156,8 +154,7 @@ class AAE(Autoencoder):
         self.discriminator = Network.from_sizes(
             [self.latent_dim + self.n_condition_inputs] + hidden + [1],
             activation=self.discriminator_activation, output_activation="identity",
-            rng=make_rng(self.seed + 7919), dtype=self.dtype)
-        self._optimizers = {}
+            rng=self.stream("discriminator"), dtype=self.dtype)
 
     @property
     def conditioned(self):
@@ -236,6 +233,18 @@ class AAE(Autoencoder):
         return z if c is None else np.concatenate([z, c], axis=1)
 
     # ----------------------------------------------------------------- the three steps
+    def check_data(self, batch, name="x"):
+        """``(x,)``, or ``(x, y)`` with integer labels (-1 unlabelled) for a conditioned model;
+        returns the checked ``(x,)`` or ``(x, y)`` (y as int64)."""
+        batch = batch if isinstance(batch, tuple) else (batch,)
+        if len(batch) not in (1, 2):
+            raise ValueError(f"AAE takes (x,) or (x, y); got a tuple of {len(batch)} arrays")
+        x = self.check_input(batch[0], name)
+        if len(batch) == 1 or batch[1] is None:
+            return (x,)
+        self._conditions(batch[1], x.shape[0], f"{name} labels")
+        return x, np.asarray(batch[1]).astype(np.int64)
+
     def reconstruction_loss_and_grads(self, x):
         """Step 1: L_rec on the batch ``x`` (M, D) and its gradients for encoder and decoder.
         Returns ``({"recon"}, grads)``."""
@@ -253,11 +262,13 @@ class AAE(Autoencoder):
         """
         x = self.check_input(x)
         z_prior = as_2d_array(z_prior, "z_prior", n_features=self.latent_dim, dtype=self.dtype)
+        if z_prior.shape[0] != x.shape[0]:
+            raise ValueError(f"z_prior must hold one prior sample per example: shape "
+                             f"({x.shape[0]}, {self.latent_dim}); got {z_prior.shape}")
+        return self._discriminator_step(x, z_prior, self._conditions(y, x.shape[0]))
+
+    def _discriminator_step(self, x, z_prior, c):
         M = x.shape[0]
-        if z_prior.shape[0] != M:
-            raise ValueError(f"z_prior must hold one prior sample per example: shape ({M}, "
-                             f"{self.latent_dim}); got {z_prior.shape}")
-        c = self._conditions(y, M)
         codes = self.encoder.forward(x)
         logits = self.discriminator.forward(
             self._disc_input(np.concatenate([z_prior, codes]),
@@ -280,7 +291,9 @@ class AAE(Autoencoder):
         pass takes as ``grad_output``. Returns ``({"generator"}, grads)``.
         """
         x = self.check_input(x)
-        c = self._conditions(y, x.shape[0])
+        return self._generator_step(x, self._conditions(y, x.shape[0]))
+
+    def _generator_step(self, x, c):
         codes = self.encoder.forward(x)
         logits = self.discriminator.forward(self._disc_input(codes, c))
         value, delta = generator_loss(logits)
@@ -289,90 +302,59 @@ class AAE(Autoencoder):
                               need_input_grad=False)
         return {"generator": value}, {f"encoder.{k}": v for k, v in self.encoder.grads().items()}
 
-    def loss_and_grads(self, x, rng=None):
-        """The autoencoder's own objective, step 1 (the :class:`Model` contract: ``{"loss"}`` and
+    def _loss_and_grads(self, batch, rng):
+        """The autoencoder's own objective, step 1, on ``(x,)`` or ``(x, y)`` (``{"loss"}`` and
         the encoder/decoder gradients). The adversarial steps have their own methods above."""
-        metrics, grads = self.reconstruction_loss_and_grads(x)
-        return {"loss": metrics["recon"]}, grads
+        x = batch[0]
+        return self._reconstruction_loss_and_grads(x, x)
 
-    def train_step(self, x, rng, y=None, optimizers=None):
-        """One mini-batch of the slides' three steps, each followed by its own update.
-
-        ``optimizers`` maps "reconstruction", "discriminator", "generator" to optimizers (default
-        the ones :meth:`fit` built). Returns the batch's metrics (recon, discriminator, d_real,
-        d_fake, disc_accuracy, generator, and ``loss`` = recon).
-        """
-        opts = self._optimizers if optimizers is None else optimizers
-        missing = {"reconstruction", "discriminator", "generator"} - set(opts)
-        if missing:
-            raise ValueError(f"train_step needs optimizers for {sorted(missing)}; call fit first "
-                             "or pass optimizers=")
-        x = self.check_input(x)
-        rng = make_rng(rng)
-        self._conditions(y, x.shape[0])                      # check the labels before step 1
-        m1, g1 = self.reconstruction_loss_and_grads(x)
-        apply_step(opts["reconstruction"], self.autoencoder_params(), g1, m1["recon"],
+    def train_step(self, batch, rng):
+        """One checked mini-batch ``(x,)`` or ``(x, y)`` of the slides' three steps, each
+        followed by its own optimizer's update (the ones :meth:`fit` built). Prior samples come
+        from ``rng``. Returns the batch's metrics (recon, discriminator, d_real, d_fake,
+        disc_accuracy, generator, and ``loss`` = recon)."""
+        opts = self._phase_optimizers(PHASES)
+        x = batch[0]
+        y = batch[1] if len(batch) == 2 else None
+        c = self._conditions(y, x.shape[0])
+        m1, g1 = self._reconstruction_loss_and_grads(x, x)
+        apply_step(opts["reconstruction"], self.autoencoder_params(), g1, m1["loss"],
                    "in the reconstruction step")
         z_prior = self._prior_samples(x.shape[0], y, rng)
-        m2, g2 = self.discriminator_loss_and_grads(x, z_prior, y)
+        m2, g2 = self._discriminator_step(x, z_prior, c)
         apply_step(opts["discriminator"], self.discriminator_params(), g2, m2["discriminator"],
                    "in the discriminator step")
-        m3, g3 = self.generator_loss_and_grads(x, y)
+        m3, g3 = self._generator_step(x, c)
         apply_step(opts["generator"], self.encoder_params(), g3, m3["generator"],
                    "in the generator step")
-        return {"loss": m1["recon"], **m1, **m2, **m3}
+        return {"loss": m1["loss"], "recon": m1["loss"], **m2, **m3}
 
     # -------------------------------------------------------------------------- fitting
-    def _build_optimizers(self, optimizer, lr, lr_discriminator, lr_generator, weight_decay):
-        wanted = {"reconstruction": lr, "discriminator": lr_discriminator,
-                  "generator": lr_generator}
-        for phase, rate in wanted.items():
-            check_positive(rate, f"learning rate of the {phase} step")
-            if not _same_optimizer(self._optimizers.get(phase), optimizer, rate):
-                self._optimizers[phase] = optimizers_module.get(optimizer, lr=rate,
-                                                                weight_decay=weight_decay)
-        return self._optimizers
-
     def fit(self, x, epochs=10, batch_size=100, optimizer="adam", lr=1e-3, validation_data=None,
             progress="auto", seed=None, weight_decay=0.0, callback=None, y=None,
             lr_discriminator=None, lr_generator=None):
-        """Train by the three steps on every mini-batch of ``x`` (n, D).
+        """Train by the three steps on every mini-batch of ``x`` (n, D) (the shared
+        :meth:`~scratchae.models.base.Model._fit` loop).
 
         ``lr`` is the learning rate of step 1; ``lr_discriminator`` and ``lr_generator`` those
         of steps 2 and 3 (default: ``lr``). Each step has its own optimizer (so its own Adam
-        moments), kept across calls to ``fit`` unless its kind or rate changes. ``y`` (n,) labels
-        with -1 for unlabelled examples, for a label-conditioned model (optional there: without
-        it every example is unlabelled). ``validation_data`` is ``x_val`` or ``(x_val, y_val)``.
+        moments), kept across calls to ``fit`` while its configuration is unchanged. ``y`` (n,)
+        labels with -1 for unlabelled examples, for a label-conditioned model (optional there:
+        without it every example is unlabelled). ``validation_data`` is ``x_val`` or
+        ``(x_val, y_val)``.
 
         Returns a :class:`~scratchae.nn.training.History` with per-epoch means of ``recon``,
         ``discriminator``, ``generator``, ``d_real``, ``d_fake``, ``disc_accuracy`` (and
         ``loss`` = ``recon``), plus their ``val_`` versions.
         """
-        x = self.check_input(x)
-        c_all = self._conditions(y, x.shape[0])             # checks y
-        y_all = None if c_all is None or y is None else np.asarray(y).astype(np.int64)
-        validate = None
-        if validation_data is not None:
-            if isinstance(validation_data, (tuple, list)) and len(validation_data) == 2:
-                xv, yv = validation_data
-            else:
-                xv, yv = validation_data, None
-            xv = self.check_input(xv, "validation_data")
-            self._conditions(yv, xv.shape[0], "validation labels")
-            validate = lambda: self.evaluate(xv, yv)                # noqa: E731
-        lr_d = lr if lr_discriminator is None else lr_discriminator
-        lr_g = lr if lr_generator is None else lr_generator
-        opts = self._build_optimizers(optimizer, lr, lr_d, lr_g, weight_decay)
-        rng = make_rng(self.seed + 1 if seed is None else seed)
-
-        def step(idx):
-            with self._checked_batch(x, idx) as batch:
-                return self.train_step(batch, rng, None if y_all is None else y_all[idx], opts)
-
-        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                           progress=progress, desc=type(self).__name__, callback=callback)
-        self.history_ = history
-        return history
+        rates = {"reconstruction": lr,
+                 "discriminator": lr if lr_discriminator is None else lr_discriminator,
+                 "generator": lr if lr_generator is None else lr_generator}
+        self.history_ = self._fit(self.check_data((x, y)), validation_data, epochs=epochs,
+                                  batch_size=batch_size, optimizer=optimizer, rates=rates,
+                                  progress=progress, seed=seed, weight_decay=weight_decay,
+                                  callback=callback)
+        return self.history_
 
     def evaluate(self, x, y=None, rng=None, batch_size=1000):
         """Mean ``recon``, ``discriminator``, ``generator`` losses and ``disc_accuracy`` on
@@ -381,7 +363,7 @@ class AAE(Autoencoder):
         x = self.check_input(x)
         self._conditions(y, x.shape[0])
         check_positive(batch_size, "batch_size", integer=True)
-        rng = make_rng(self.seed + 2 if rng is None else rng)
+        rng = self._rng(rng, "evaluate")
         sums, n = {}, x.shape[0]
         for s in range(0, n, batch_size):
             xb = x[s:s + batch_size]
@@ -417,7 +399,7 @@ class AAE(Autoencoder):
         """n new examples: z from the prior (from the components of labels ``y`` (n,) when given,
         for a prior with labelled parts), decoded to the mean of p(x|z). Returns (n, D) (and z)."""
         check_positive(n, "n", integer=True)
-        rng = make_rng(self.seed + 4 if rng is None else rng)
+        rng = self._rng(rng, "sample")
         if y is None:
             z = self.prior.sample(n, rng)
         else:

@@ -30,26 +30,20 @@ with momentum; Bernoulli (cross-entropy) reconstruction.
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, check_unit_interval, make_rng
+from scratchae._validation import as_2d_array, check_layer_sizes, check_positive, make_rng
 from scratchae.models.aae import discriminator_loss, generator_loss
-from scratchae.models.autoencoder import check_layer_sizes
 from scratchae.models.base import Model
+from scratchae.models.vae_math import log_softmax
 from scratchae.nn import activations as activations_module
-from scratchae.nn import optimizers as optimizers_module
 from scratchae.nn.activations import Sigmoid, Softmax
 from scratchae.nn.losses import BernoulliNLL, one_hot
 from scratchae.nn.network import Network
-from scratchae.nn.training import apply_step, fit_loop
+from scratchae.nn.training import apply_step
 
 __all__ = ["SemiSupervisedAAE"]
 
 _SIGMOID, _SOFTMAX, _BERNOULLI = Sigmoid(), Softmax(), BernoulliNLL()
 PHASES = ("reconstruction", "discriminator", "generator", "classification")
-
-
-def _log_softmax(c):
-    shifted = c - np.max(c, axis=1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
 
 
 class SemiSupervisedAAE(Model):
@@ -88,28 +82,25 @@ class SemiSupervisedAAE(Model):
             check_layer_sizes(discriminator_sizes, "discriminator_sizes", min_len=1)
         check_positive(style_std, "style_std")
         self.style_std = float(style_std)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"seed must be an integer; got {seed!r}")
-        self.seed = int(seed)
+        self._init_streams(seed)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64; got {self.dtype}")
         K, J = self.n_classes, self.layer_sizes[-1]
         self.latent_dim = J
         hidden = self.layer_sizes[1:-1]
-        rng = make_rng(self.seed)
+        rng = self.stream("init")
         self.encoder = Network.from_sizes([self.layer_sizes[0]] + hidden + [K + J],
                                           self.activation, output_activation="identity",
                                           rng=rng, dtype=self.dtype)
         self.decoder = Network.from_sizes([K + J] + hidden[::-1] + [self.layer_sizes[0]],
                                           self.activation, output_activation="sigmoid",
                                           rng=rng, dtype=self.dtype)
-        drng = make_rng(self.seed + 7919)
+        drng = self.stream("discriminator")
         self.disc_y = Network.from_sizes([K] + self.discriminator_sizes + [1], self.activation,
                                          output_activation="identity", rng=drng, dtype=self.dtype)
         self.disc_z = Network.from_sizes([J] + self.discriminator_sizes + [1], self.activation,
                                          output_activation="identity", rng=drng, dtype=self.dtype)
-        self._optimizers = {}
 
     # ------------------------------------------------------------------------ contract
     def get_config(self):
@@ -173,15 +164,25 @@ class SemiSupervisedAAE(Model):
                                              y.dtype.kind in "iu" else ""))
         return y.astype(np.int64)
 
-    def check_input(self, x, name="x"):
-        x = as_2d_array(x, name, n_features=self.layer_sizes[0], dtype=self.dtype)
-        check_unit_interval(x, name, "inputs of a model with a Bernoulli likelihood")
-        return x
+    def check_data(self, batch, name="x"):
+        """``(x, y)`` with integer labels in [0, K), checked; or the training layout
+        ``(x_labelled, y_labelled, x_unlabelled)``."""
+        if not isinstance(batch, tuple) or len(batch) not in (2, 3):
+            raise ValueError("SemiSupervisedAAE takes (x, y) or (x_labelled, y_labelled, "
+                             "x_unlabelled)")
+        x = self.check_input(batch[0], name if len(batch) == 2 else "x_labelled")
+        y = self._labels(batch[1], x.shape[0], f"{name} labels" if len(batch) == 2
+                         else "y_labelled")
+        if len(batch) == 2:
+            return x, y
+        return x, y, self.check_input(batch[2], "x_unlabelled")
 
     # ----------------------------------------------------------------------- the phases
     def reconstruction_loss_and_grads(self, x):
         """Phase 1: mean -log p(x | g([y(x), z(x)])) and the encoder/decoder gradients."""
-        x = self.check_input(x)
+        return self._reconstruction(self.check_input(x))
+
+    def _reconstruction(self, x):
         M = x.shape[0]
         logits, y, z = self._heads(x)
         self.decoder.forward(np.concatenate([y, z], axis=1))
@@ -204,6 +205,10 @@ class SemiSupervisedAAE(Model):
         if y_prior.shape[0] != M or z_prior.shape[0] != M:
             raise ValueError(f"give one prior sample per example ({M}); got {y_prior.shape[0]} "
                              f"and {z_prior.shape[0]}")
+        return self._discrimination(x, y_prior, z_prior)
+
+    def _discrimination(self, x, y_prior, z_prior):
+        M = x.shape[0]
         _, y, z = self._heads(x)
         metrics, grads = {}, {}
         for name, net, real, fake in (("disc_y", self.disc_y, y_prior, y),
@@ -222,7 +227,9 @@ class SemiSupervisedAAE(Model):
 
     def generator_loss_and_grads(self, x):
         """Phase 2b: L_G = -mean log d_y(y(x)) - mean log d_z(z(x)), encoder gradients only."""
-        x = self.check_input(x)
+        return self._generation(self.check_input(x))
+
+    def _generation(self, x):
         logits, y, z = self._heads(x)
         v_y, delta_y = generator_loss(self.disc_y.forward(y))
         g_y = self.disc_y.backward(delta=delta_y.astype(self.dtype, copy=False))
@@ -236,15 +243,20 @@ class SemiSupervisedAAE(Model):
         """Phase 3: mean -log q(y_i | x_i) on labelled examples; encoder gradients (the z head
         gets none)."""
         x = self.check_input(x)
-        t = one_hot(self._labels(y, x.shape[0]), self.n_classes, dtype=self.dtype)
+        return self._classification(x, self._labels(y, x.shape[0]))
+
+    def _classification(self, x, y):
+        t = one_hot(y, self.n_classes, dtype=self.dtype)
         logits, q, _ = self._heads(x)
-        value = float(-np.mean(np.sum(t * _log_softmax(logits), axis=1)))
+        value = float(-np.mean(np.sum(t * log_softmax(logits), axis=1)))
         self._encoder_backward(logits, None, None, grad_logits=(q - t) / x.shape[0])
         return {"classification": value}, self._named_grads("encoder", self.encoder)
 
-    def loss_and_grads(self, x, rng=None):
-        """The :class:`Model` contract: phase 1 (``{"loss"}`` and encoder/decoder gradients)."""
-        metrics, grads = self.reconstruction_loss_and_grads(x)
+    def _loss_and_grads(self, batch, rng):
+        """The :class:`Model` contract: phase 1 on the unlabelled part ``x_u`` of
+        ``(x_l, y_l, x_u)`` (or on ``x`` of ``(x, y)``): ``{"loss"}`` and encoder/decoder
+        gradients."""
+        metrics, grads = self._reconstruction(batch[-1] if len(batch) == 3 else batch[0])
         return {"loss": metrics["recon"]}, grads
 
     def sample_priors(self, n, rng):
@@ -254,20 +266,17 @@ class SemiSupervisedAAE(Model):
         z = (self.style_std * rng.standard_normal((n, self.latent_dim))).astype(self.dtype)
         return y, z
 
-    def train_step(self, x_unlabelled, x_labelled, y_labelled, rng, optimizers=None):
-        """One mini-batch: phases 1 and 2 on ``x_unlabelled``, phase 3 on the labelled batch;
-        each of the four steps with its own optimizer. Returns the batch's metrics."""
-        opts = self._optimizers if optimizers is None else optimizers
-        if set(PHASES) - set(opts):
-            raise ValueError(f"train_step needs optimizers for {PHASES}; call fit first")
+    def train_step(self, batch, rng):
+        """One checked mini-batch ``(x_l, y_l, x_u)``: phases 1 and 2 on ``x_u``, phase 3 on the
+        labelled part; each of the four steps with its own optimizer. Returns the metrics."""
+        opts = self._phase_optimizers(PHASES)
+        x_l, y_l, x_u = batch
+        steps = (("reconstruction", lambda: self._reconstruction(x_u), "recon"),
+                 ("discriminator", lambda: self._discrimination(
+                     x_u, *self.sample_priors(len(x_u), rng)), "discriminator"),
+                 ("generator", lambda: self._generation(x_u), "generator"),
+                 ("classification", lambda: self._classification(x_l, y_l), "classification"))
         metrics = {}
-        steps = (("reconstruction", lambda: self.reconstruction_loss_and_grads(x_unlabelled),
-                  "recon"),
-                 ("discriminator", lambda: self.discriminator_loss_and_grads(
-                     x_unlabelled, *self.sample_priors(len(x_unlabelled), rng)), "discriminator"),
-                 ("generator", lambda: self.generator_loss_and_grads(x_unlabelled), "generator"),
-                 ("classification", lambda: self.classification_loss_and_grads(
-                     x_labelled, y_labelled), "classification"))
         for phase, run, key in steps:
             m, g = run()
             apply_step(opts[phase], self.phase_params(phase), g, m[key], f"in the {phase} step")
@@ -279,46 +288,21 @@ class SemiSupervisedAAE(Model):
             labelled_batch_size=100, optimizer="adam", lr=1e-3, lr_adversarial=None,
             lr_classification=None, validation_data=None, progress="auto", seed=None,
             weight_decay=0.0, callback=None):
-        """Train on a few labelled and many unlabelled examples. An epoch is one pass over
+        """Train on a few labelled and many unlabelled examples (the shared
+        :meth:`~scratchae.models.base.Model._fit` loop). An epoch is one pass over
         ``x_unlabelled``; every step also takes ``labelled_batch_size`` labelled examples,
         cycling through them in a fresh order each time round. ``lr`` is phase 1's rate,
         ``lr_adversarial`` phase 2's (both steps), ``lr_classification`` phase 3's (defaults:
         ``lr``). ``validation_data = (x, y)`` adds ``val_error``. Returns a History."""
-        xl = self.check_input(x_labelled, "x_labelled")
-        yl = self._labels(y_labelled, xl.shape[0], "y_labelled")
-        xu = self.check_input(x_unlabelled, "x_unlabelled")
-        check_positive(labelled_batch_size, "labelled_batch_size", integer=True)
-        rates = {"reconstruction": lr,
-                 "discriminator": lr if lr_adversarial is None else lr_adversarial,
-                 "generator": lr if lr_adversarial is None else lr_adversarial,
+        x_l, y_l, x_u = self.check_data((x_labelled, y_labelled, x_unlabelled))
+        adversarial = lr if lr_adversarial is None else lr_adversarial
+        rates = {"reconstruction": lr, "discriminator": adversarial, "generator": adversarial,
                  "classification": lr if lr_classification is None else lr_classification}
-        for phase, rate in rates.items():
-            check_positive(rate, f"learning rate of the {phase} phase")
-            opt = self._optimizers.get(phase)
-            if opt is None or not isinstance(optimizer, str) or opt.lr != rate or \
-                    type(opt).__name__.lower() != optimizer.lower():
-                self._optimizers[phase] = optimizers_module.get(optimizer, lr=rate,
-                                                                weight_decay=weight_decay)
-        validate = None
-        if validation_data is not None:
-            xv, yv = validation_data
-            validate = lambda: self.evaluate(xv, yv)              # noqa: E731
-        rng = make_rng(self.seed + 1 if seed is None else seed)
-        n_l = xl.shape[0]
-        lab = min(labelled_batch_size, n_l)
-        state = {"order": rng.permutation(n_l), "pos": 0}
-
-        def step(idx):
-            if state["pos"] + lab > n_l:
-                state["order"], state["pos"] = rng.permutation(n_l), 0
-            li = state["order"][state["pos"]:state["pos"] + lab]
-            state["pos"] += lab
-            return self.train_step(xu[idx], xl[li], yl[li], rng)
-
-        history = fit_loop(step, xu.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                           progress=progress, desc="SemiSupervisedAAE", callback=callback)
-        self.history_ = history
-        return history
+        self.history_ = self._fit((x_u,), validation_data, epochs=epochs, batch_size=batch_size,
+                                  optimizer=optimizer, rates=rates, progress=progress, seed=seed,
+                                  weight_decay=weight_decay, callback=callback,
+                                  labelled=(x_l, y_l), labelled_batch_size=labelled_batch_size)
+        return self.history_
 
     # --------------------------------------------------------------------- inference
     def predict_proba(self, x, batch_size=5000):
@@ -368,7 +352,7 @@ class SemiSupervisedAAE(Model):
     def sample(self, n, rng=None, y=None):
         """n examples: y from Cat(1/K) (or the given labels), z from the style prior."""
         check_positive(n, "n", integer=True)
-        rng = make_rng(self.seed + 4 if rng is None else rng)
+        rng = self._rng(rng, "sample")
         yy, z = self.sample_priors(n, rng)
         if y is not None:
             yy = one_hot(self._labels(np.broadcast_to(np.asarray(y), (n,)).astype(np.int64), n),

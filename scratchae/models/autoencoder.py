@@ -27,7 +27,7 @@ The decoder keeps its own biases. A test checks the sum against finite differenc
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae._validation import as_2d_array, check_layer_sizes, check_positive
 from scratchae.models.base import Model
 from scratchae.nn import activations as activations_module
 from scratchae.nn import losses as losses_module
@@ -39,24 +39,6 @@ __all__ = ["Autoencoder", "tied_gradient", "check_layer_sizes", "LOSSES"]
 LOSSES = {"bernoulli": "sigmoid", "gaussian": "identity"}
 
 _EVAL_CHUNK = 2000
-
-
-def check_layer_sizes(layer_sizes, name="layer_sizes", min_len=2):
-    """``layer_sizes`` as a list of positive ints with at least ``min_len`` entries, or ValueError."""
-    try:
-        sizes = list(layer_sizes)
-    except TypeError:
-        raise ValueError(f"{name} must be a list of layer widths such as [784, 256, 32]; "
-                         f"got {layer_sizes!r}") from None
-    if len(sizes) < min_len:
-        raise ValueError(f"{name} must list at least {min_len} widths (input ... code); "
-                         f"got {sizes}")
-    out = []
-    for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s <= 0:
-            raise ValueError(f"{name} must hold positive integers; got {sizes}")
-        out.append(int(s))
-    return out
 
 
 def tied_gradient(grad_encoder_W, grad_decoder_W):
@@ -87,8 +69,9 @@ class Autoencoder(Model):
         The likelihood p(x | y). Bernoulli needs inputs in [0, 1] and a sigmoid output.
     tied : bool
         Decoder weights are the transposes of the encoder's (see module docstring).
-    seed : int
-        Seeds the initial weights (and, in ``fit``, the shuffling and any noise).
+    seed : int or None
+        Seeds the model's random streams: initial weights, and in ``fit`` the shuffling and any
+        noise (None: fresh entropy, kept in ``seed``).
     dtype : float64 (gradient checks, small problems) or float32 (training speed).
     output_activation : str or None
         Decoder output activation; default sigmoid for Bernoulli, identity for Gaussian.
@@ -116,9 +99,7 @@ class Autoencoder(Model):
         if not isinstance(tied, (bool, np.bool_)):
             raise ValueError(f"tied must be True or False; got {tied!r}")
         self.tied = bool(tied)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"seed must be an integer; got {seed!r}")
-        self.seed = int(seed)
+        self._init_streams(seed)
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a floating type; got {self.dtype}")
@@ -139,7 +120,7 @@ class Autoencoder(Model):
         self.loss = losses_module.get(self.loss_name)
         self.requires_unit_interval = self.loss_name == "bernoulli"
 
-        rng = make_rng(self.seed)
+        rng = self.stream("init")
         self.encoder = Network.from_sizes(self.layer_sizes, self.activation,
                                           output_activation=self.code_activation, rng=rng,
                                           dtype=self.dtype)
@@ -169,9 +150,10 @@ class Autoencoder(Model):
             out[f"decoder.{k}"] = v
         return out
 
-    def loss_and_grads(self, x, rng=None):
-        """Mean -log p(x | g(h(x))) on the batch and its gradients (names as :meth:`params`)."""
-        x = self.check_input(x)
+    def _loss_and_grads(self, batch, rng):
+        """Mean -log p(x | g(h(x))) on the batch ``(x,)`` and its gradients (names as
+        :meth:`params`)."""
+        (x,) = batch
         return self._reconstruction_loss_and_grads(x, x)
 
     def evaluate(self, x):

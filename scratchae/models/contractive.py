@@ -32,7 +32,7 @@ J_ji = dh_j/dx_i = s'(z_j) W_ji, so
 
     ||J_h(x)||_F^2 = sum_j s'(z_j)^2 sum_i W_ji^2 = sum_j s'(z_j)^2 w_j,   w_j = ||W_j||^2
 
-(for the sigmoid s'(z_j) = h_j (1 - h_j): the issue's sum_j (h_j(1-h_j))^2 sum_i W_ji^2).
+(for the sigmoid s'(z_j) = h_j (1 - h_j): Rifai et al. 2011's sum_j (h_j(1-h_j))^2 sum_i W_ji^2).
 Its gradient, per example, by the product rule (w_j through W directly, s'(z_j) through z_j):
 
     dP/dW_ji = 2 s'(z_j)^2 W_ji  +  2 s'(z_j) s''(z_j) w_j x_i
@@ -51,6 +51,8 @@ saturated hidden units per example (:func:`saturated_fraction`: a unit is satura
 activation lies within ``threshold`` (default 0.05) of either bound of its range, e.g. below 0.05
 or above 0.95 for a sigmoid).
 """
+import numbers
+
 import numpy as np
 
 from scratchae._validation import as_2d_array, check_positive, make_rng
@@ -198,7 +200,8 @@ class StochasticContractiveAutoencoder(Autoencoder):
         super().__init__(layer_sizes, activation, code_activation, loss, tied, seed, dtype,
                          output_activation, decoder_sizes)
         self.contraction = _check_nonneg(contraction, "contraction")
-        if not (isinstance(noise_std, (int, float)) and 0.0 < noise_std <= 1.0):
+        if isinstance(noise_std, (bool, np.bool_)) or not isinstance(noise_std, numbers.Real) \
+                or not 0.0 < noise_std <= 1.0:
             raise ValueError(f"noise_std must lie in (0, 1]; got {noise_std!r}")
         self.noise_std = float(noise_std)
         self.n_samples = int(check_positive(n_samples, "n_samples", integer=True))
@@ -217,9 +220,8 @@ class StochasticContractiveAutoencoder(Autoencoder):
         diff = np.tile(h, (self.n_samples, 1)) - self.encode(x_tilde)
         return float(np.sum(diff * diff) / diff.shape[0])
 
-    def loss_and_grads(self, x, rng=None):
-        x = self.check_input(x)
-        rng = make_rng(rng)
+    def _loss_and_grads(self, batch, rng):
+        (x,) = batch
         L, M = self.n_samples, x.shape[0]
         lam = self.contraction
         h = self.encoder.forward(x).copy()
@@ -273,8 +275,8 @@ class ContractiveAutoencoder(Autoencoder):
         config.update(contraction=self.contraction)
         return config
 
-    def loss_and_grads(self, x, rng=None):
-        x = self.check_input(x)
+    def _loss_and_grads(self, batch, rng):
+        (x,) = batch
         metrics, grads = self._reconstruction_loss_and_grads(x, x)
         layer = self.encoder.layers[0]
         value, grad_W, grad_b = jacobian_penalty(x, layer.W, layer.b, layer.activation)
@@ -291,7 +293,7 @@ class ContractiveAutoencoder(Autoencoder):
 
 
 def _check_nonneg(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or \
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or \
             not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a non-negative number; got {value!r}")
     return float(value)

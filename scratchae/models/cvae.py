@@ -30,68 +30,16 @@ categorical_entropy_grad`), and for a labelled x the cross-entropy's alpha (pi -
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae._validation import check_layer_sizes, check_positive
 from scratchae.models.vae import VAE
 from scratchae.models.vae_math import (
     categorical_entropy, categorical_entropy_grad, expectation_grad, log_softmax,
 )
-from scratchae.nn import optimizers as optimizers_module
-from scratchae.nn.backprop import bias_gradient, weight_gradient
+from scratchae.nn.grouped import grouped_dense_backward, grouped_dense_forward
 from scratchae.nn.losses import one_hot
 from scratchae.nn.network import Network
-from scratchae.nn.training import apply_step, fit_loop
 
-__all__ = ["CVAE", "M2", "grouped_first_layer_forward", "grouped_first_layer_backward"]
-
-
-def _optimizer_for(model, optimizer, lr, weight_decay):
-    """The model's optimizer, kept across calls to ``fit`` unless its kind or lr changes (as in
-    :meth:`Model.fit`)."""
-    opt = getattr(model, "_optimizer", None)
-    if opt is None or not isinstance(optimizer, str) or \
-            type(opt).__name__.lower() != optimizer.lower() or opt.lr != lr:
-        opt = optimizers_module.get(optimizer, lr=lr, weight_decay=weight_decay)
-        model._optimizer = opt
-    return opt
-
-
-def grouped_first_layer_forward(layer, x_unique, counts, c):
-    """First layer of q(z|x, y) when each x comes with several labels (M2's unlabelled term).
-
-    The layer sees rows [x_g(r), c_r] (x of group g(r), one-hot label c_r); with W = [W_x, W_c]:
-
-        z_r = x_g(r) W_x^T + c_r W_c^T + b
-
-    so x W_x^T is computed once per distinct x (``x_unique`` (G, D)) and repeated ``counts`` (G,)
-    times, instead of once per row: for K classes, K times fewer multiply-adds in the largest
-    product. ``c`` (rows, K). Caches z and a in the layer like ``Dense.forward``; returns a.
-    """
-    D = x_unique.shape[1]
-    W, b = layer.params["W"], layer.params["b"]
-    z = np.repeat(x_unique @ W[:, :D].T, counts, axis=0)
-    z += c @ W[:, D:].T
-    z += b
-    layer.a_prev, layer.z = None, z
-    layer.a = layer.activation.f(z)
-    return layer.a
-
-
-def grouped_first_layer_backward(layer, grad_a, x_unique, starts, c):
-    """Backward of :func:`grouped_first_layer_forward` given dC/da (rows, H).
-
-        delta = dC/da (.) sigma'(z)                           (BP1/BP2's Hadamard product)
-        dC/db   = sum_r delta_r                               (BP3)
-        dC/dW_x = sum_r delta_r^T x_g(r) = sum_g (sum_{r in g} delta_r)^T x_g   (BP4, grouped)
-        dC/dW_c = delta^T c                                   (BP4 for the label columns)
-
-    ``starts`` (G,) is the first row of each group (rows of a group are consecutive).
-    Fills ``layer.grads``; the input gradient is not needed (x is data).
-    """
-    delta = layer.activation.backward(layer.z, grad_a)
-    layer.grads["b"] = bias_gradient(delta)
-    summed = np.add.reduceat(delta, starts, axis=0)
-    layer.grads["W"] = np.concatenate([weight_gradient(summed, x_unique),
-                                       weight_gradient(delta, c)], axis=1)
+__all__ = ["CVAE", "M2"]
 
 
 class CVAE(VAE):
@@ -122,6 +70,13 @@ class CVAE(VAE):
     # ------------------------------------------------------------------------ labels
     def _one_hot(self, y, n, name="y"):
         """Integer labels (n,) -> one-hot (n, K) in the model's dtype, checked."""
+        return one_hot(self._check_labels(y, n, name), self.n_classes, dtype=self.dtype)
+
+    def _check_labels(self, y, n, name="y"):
+        """Integer labels (n,) (or one label for all n) in [0, K), as int64, or ValueError."""
+        if y is None:
+            raise ValueError(f"{name}: a {type(self).__name__} is conditioned on the labels; "
+                             f"give integer labels of shape ({n},) (or one label for all)")
         y = np.asarray(y)
         if y.ndim == 0:
             y = np.full(n, int(y))
@@ -135,66 +90,44 @@ class CVAE(VAE):
         if n and (y.min() < 0 or y.max() >= self.n_classes):
             raise ValueError(f"{name} must lie in [0, {self.n_classes}); got values in "
                              f"[{y.min()}, {y.max()}]")
-        return one_hot(y.astype(np.int64), self.n_classes, dtype=self.dtype)
+        return y.astype(np.int64)
 
     # ---------------------------------------------------------------------- training
-    def loss_and_grads(self, x, y, rng=None, eps=None):
-        """Mean -ELBO(x, y) over the batch and its gradients. ``y`` integer labels (M,).
-        Returns ``({"loss", "recon", "kl"}, grads)``; ``eps`` (M, L, J) freezes the noise."""
-        x = self.check_input(x)
-        return self._loss_and_grads_onehot(x, self._one_hot(y, x.shape[0]), rng, eps)
+    def check_data(self, batch, name="x"):
+        """``(x, y)``: x (M, D) and integer labels y (M,), checked; y stays integer."""
+        if not isinstance(batch, tuple) or len(batch) != 2:
+            raise ValueError(f"a {type(self).__name__} takes the labelled data (x, y)")
+        x = self.check_input(batch[0], name)
+        return x, self._check_labels(batch[1], x.shape[0], f"{name} labels")
 
-    def _loss_and_grads_onehot(self, x, c, rng, eps):
-        rng = make_rng(self.seed + 1 if rng is None else rng)
-        M = x.shape[0]
-        eps = self._draw_eps(rng, M) if eps is None else self._check_eps(eps, M)
-        recon, kl, cache = self._forward_terms(x, c, eps, need_grad=True)
-        grads = self._backward_terms(cache, 1.0 / M)
-        r, k = float(np.mean(recon)), float(np.mean(kl))
-        return {"loss": r + k, "recon": r, "kl": k}, grads
+    def loss_and_grads(self, batch, rng=None, eps=None):
+        """Mean -ELBO(x, y) over the batch ``(x, y)`` (y integer labels (M,)) and its
+        gradients. Returns ``({"loss", "recon", "kl"}, grads)``; ``eps`` (M, L, J) freezes the
+        noise."""
+        return super().loss_and_grads(batch, rng, eps)
+
+    def _inputs(self, batch):
+        """(x, c) of a checked batch (x, y): the condition is the one-hot label."""
+        x, y = batch
+        return x, one_hot(y, self.n_classes, dtype=self.dtype)
 
     def fit(self, x, y, epochs=10, batch_size=128, optimizer="adam", lr=1e-3,
             validation_data=None, progress="auto", seed=None, weight_decay=0.0, callback=None,
             binarize=None):
         """Train on labelled data ``(x, y)``; as :meth:`VAE.fit` (``validation_data=(x, y)``)."""
-        if binarize not in (None, "dynamic"):
-            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
-        if binarize == "dynamic" and self.likelihood != "bernoulli":
-            raise ValueError("dynamic binarisation needs likelihood='bernoulli'")
-        x = self.check_input(x)
-        c = self._one_hot(y, x.shape[0])
-        validate = None
-        if validation_data is not None:
-            xv, yv = validation_data
-            xv = self.check_input(xv, "validation_data x")
-            cv = self._one_hot(yv, xv.shape[0], "validation_data y")
-            validate = lambda: self._evaluate_onehot(xv, cv)          # noqa: E731
-        opt = _optimizer_for(self, optimizer, lr, weight_decay)
-        rng = make_rng(self.seed + 1 if seed is None else seed)
-        params = self.params()
-
-        def step(idx):
-            xb = x[idx]
-            if binarize == "dynamic":
-                xb = self._binarize(xb, rng)
-            metrics, grads = self._loss_and_grads_onehot(xb, c[idx], rng, None)
-            apply_step(opt, params, grads, metrics["loss"])
-            return metrics
-
-        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                           progress=progress, desc=type(self).__name__, callback=callback)
-        self.history_ = history
-        return history
-
-    def _evaluate_onehot(self, x, c, rng=None, batch_size=1000):
-        recon, kl = self._terms(x, c, rng, None, batch_size)
-        r, k = float(np.mean(recon)), float(np.mean(kl))
-        return {"loss": r + k, "recon": r, "kl": k}
+        self._set_binarize(binarize)
+        self.history_ = self._fit(self.check_data((x, y)), validation_data, epochs=epochs,
+                                  batch_size=batch_size, optimizer=optimizer, rates={"model": lr},
+                                  progress=progress, seed=seed, weight_decay=weight_decay,
+                                  callback=callback)
+        return self.history_
 
     def evaluate(self, x, y, rng=None, batch_size=1000):
         """Mean -ELBO(x, y), reconstruction and KL on held-out labelled data (z sampled)."""
         x = self.check_input(x)
-        return self._evaluate_onehot(x, self._one_hot(y, x.shape[0]), rng, batch_size)
+        recon, kl = self._terms(x, self._one_hot(y, x.shape[0]), rng, None, batch_size)
+        r, k = float(np.mean(recon)), float(np.mean(kl))
+        return {"loss": r + k, "recon": r, "kl": k}
 
     # --------------------------------------------------------------------- inference
     def elbo(self, x, y, n_samples=None, rng=None, batch_size=1000, return_terms=False):
@@ -232,7 +165,7 @@ class CVAE(VAE):
         """n examples of the classes ``y`` (labels (n,) or one label; default: uniform random
         labels), z ~ N(0, I). Returns the means of p(x|y, z) (n, D) (and z, y)."""
         check_positive(n, "n", integer=True)
-        rng = make_rng(self.seed + 4 if rng is None else rng)
+        rng = self._rng(rng, "sample")
         z = rng.standard_normal((n, self.latent_dim), dtype=self.dtype)
         y = rng.integers(0, self.n_classes, n) if y is None else np.broadcast_to(np.asarray(y), (n,))
         x = self.decode(z, y)
@@ -265,6 +198,8 @@ class M2(CVAE):
     one hidden layer of 500 softplus units and J = 50.
     """
 
+    fitted_settings = ("alpha_",)
+
     def __init__(self, layer_sizes=(784, 500, 50), n_classes=10, activation="softplus",
                  likelihood="bernoulli", seed=0, dtype=np.float32, n_samples=1,
                  decoder_sizes=None, classifier_sizes=None, alpha=None, labelled_weight=1.0,
@@ -275,7 +210,7 @@ class M2(CVAE):
                          init=init)
         if classifier_sizes is None:
             classifier_sizes = list(self.layer_sizes[:-1]) + [self.n_classes]
-        classifier_sizes = [int(s) for s in classifier_sizes]
+        classifier_sizes = check_layer_sizes(classifier_sizes, "classifier_sizes")
         if classifier_sizes[0] != self.n_inputs or classifier_sizes[-1] != self.n_classes:
             raise ValueError(f"classifier_sizes must run from {self.n_inputs} to {self.n_classes}; "
                              f"got {classifier_sizes}")
@@ -288,34 +223,36 @@ class M2(CVAE):
         self.classifier_sizes = classifier_sizes
         self.classifier = Network.from_sizes(classifier_sizes, activation=activation,
                                              output_activation="identity",
-                                             rng=make_rng(self.seed + 1000), dtype=self.dtype,
+                                             rng=self.stream("classifier"), dtype=self.dtype,
                                              init=init)
-        #: compute the encoder's first layer once per distinct x (see grouped_first_layer_forward);
+        #: compute the encoder's first layer once per distinct x (:mod:`scratchae.nn.grouped`);
         #: False runs the plain Network on the repeated rows (same numbers, slower).
         self.group_encoder = True
-        self._groups = None
 
-    # ------------------------------------------------------- encoder with grouped rows
-    def _encoder_forward(self, x, c):
-        if self._groups is None:
-            return super()._encoder_forward(x, c)
-        starts, counts = self._groups
+    # ---------------------------------------------------- the encoder on (x, y) pairs
+    def _encode_pairs(self, x_unique, counts, c):
+        """The encoder's output [mu, log_var] for every pair (x, y) the loss needs: row r pairs
+        x_unique[g(r)] (the groups of ``counts`` are consecutive) with the one-hot c_r.
+        Returns h (rows, 2J)."""
+        if not self.group_encoder:
+            x_rows = np.repeat(x_unique, counts, axis=0)
+            return self.encoder.forward(self._with_condition(x_rows, c))
         layers = self.encoder.layers
-        a = grouped_first_layer_forward(layers[0], x[starts], counts, c)
+        a = grouped_dense_forward(layers[0], x_unique, counts, c)
         for layer in layers[1:]:
             a = layer.forward_unchecked(a)
-        self._grouped_cache = (x[starts], starts, c)
         return a
 
-    def _encoder_backward(self, delta):
-        if self._groups is None:
-            return super()._encoder_backward(delta)
+    def _encode_pairs_backward(self, delta_h, x_unique, counts, c):
+        """Fill the encoder's grads from delta_h = dC/dh (rows, 2J) after :meth:`_encode_pairs`."""
+        if not self.group_encoder:
+            self.encoder.backward(delta=delta_h, need_input_grad=False)
+            return
         layers = self.encoder.layers
-        grad = delta
+        grad = delta_h
         for layer in layers[:0:-1]:                 # top layer down to layer 1: BP1/BP2..BP4
             grad = layer.backward(grad)
-        x_unique, starts, c = self._grouped_cache
-        grouped_first_layer_backward(layers[0], grad, x_unique, starts, c)
+        grouped_dense_backward(layers[0], grad, x_unique, counts, c)
 
     def get_config(self):
         config = super().get_config()
@@ -336,22 +273,43 @@ class M2(CVAE):
             return self.alpha
         return float(getattr(self, "alpha_", 1.0))
 
-    def loss_and_grads(self, x_labelled, y_labelled, x_unlabelled, rng=None, eps_labelled=None,
-                       eps_unlabelled=None, alpha=None):
-        """The M2 loss on a labelled batch (M_l examples) and an unlabelled batch (M_u), and its
-        gradients for every parameter (names as in :meth:`params`).
+    def check_data(self, batch, name="x"):
+        """``(x, y)`` as :meth:`CVAE.check_data`, or the semi-supervised layout
+        ``(x_labelled, y_labelled, x_unlabelled)``, where either part may be ``None``."""
+        if not isinstance(batch, tuple) or len(batch) != 3:
+            return super().check_data(batch, name)
+        xl, yl, xu = batch
+        if xl is None and xu is None:
+            raise ValueError("give a labelled batch, an unlabelled batch, or both")
+        if xl is not None:
+            xl = self.check_input(xl, "x_labelled")
+            yl = self._check_labels(yl, xl.shape[0], "y_labelled")
+        if xu is not None:
+            xu = self.check_input(xu, "x_unlabelled")
+        return xl, yl, xu
 
-        Either batch may be ``None`` (but not both). ``eps_labelled`` (M_l, L, J) and
+    def loss_and_grads(self, batch, rng=None, eps_labelled=None, eps_unlabelled=None,
+                       alpha=None):
+        """The M2 loss on ``batch = (x_labelled, y_labelled, x_unlabelled)``: a labelled batch
+        (M_l examples) and an unlabelled batch (M_u), and its gradients for every parameter
+        (names as in :meth:`params`).
+
+        Either part may be ``None`` (but not both). ``eps_labelled`` (M_l, L, J) and
         ``eps_unlabelled`` (M_u * K, L, J) -- row i*K + k for example i paired with class k --
         freeze the noise for gradient checks. ``alpha`` defaults to the model's ``alpha``, else
         the value the last :meth:`fit` chose (``alpha_``), else 1.
         Returns ``({"loss", "labelled", "unlabelled", "classification", "entropy"}, grads)``.
         """
-        xl = None if x_labelled is None else self.check_input(x_labelled, "x_labelled")
-        cl = None if xl is None else self._one_hot(y_labelled, xl.shape[0], "y_labelled")
-        xu = None if x_unlabelled is None else self.check_input(x_unlabelled, "x_unlabelled")
-        return self._m2_loss_and_grads(xl, cl, xu, make_rng(self.seed + 1 if rng is None else rng),
-                                       eps_labelled, eps_unlabelled, self._resolve_alpha(alpha))
+        return self._loss_and_grads(self.check_data(batch), self._rng(rng, "noise"),
+                                    eps_labelled, eps_unlabelled, alpha)
+
+    def _loss_and_grads(self, batch, rng, eps_labelled=None, eps_unlabelled=None, alpha=None):
+        if len(batch) == 2:                             # (x, y): the CVAE's -ELBO(x, y)
+            return super()._loss_and_grads(batch, rng, eps_labelled)
+        xl, yl, xu = batch
+        cl = None if xl is None else one_hot(yl, self.n_classes, dtype=self.dtype)
+        return self._m2_loss_and_grads(xl, cl, xu, rng, eps_labelled, eps_unlabelled,
+                                       self._resolve_alpha(alpha))
 
     def _m2_loss_and_grads(self, xl, cl, xu, rng, eps_l, eps_u, alpha):
         if xl is None and xu is None:
@@ -375,35 +333,36 @@ class M2(CVAE):
         x_all = xs[0] if len(xs) == 1 else np.concatenate(xs)
         c_all = cs[0] if len(cs) == 1 else np.concatenate(cs)
         eps_all = eps[0] if len(eps) == 1 else np.concatenate(eps)
-        if self.group_encoder:        # labelled rows: groups of 1; unlabelled: groups of K
-            counts = np.concatenate([np.ones(Ml, dtype=np.int64), np.full(Mu, K, dtype=np.int64)])
-            self._groups = (np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        try:
-            recon, kl, cache = self._forward_terms(x_all, c_all, eps_all, need_grad=True)
-            return self._m2_finish(xl, cl, xu, recon, kl, cache, alpha)
-        finally:
-            self._groups = None
-            self._grouped_cache = None
+        # distinct x: labelled rows are groups of 1, unlabelled rows groups of K
+        x_unique = xl if not Mu else (xu if not Ml else np.concatenate([xl, xu]))
+        counts = np.concatenate([np.ones(Ml, dtype=np.int64), np.full(Mu, K, dtype=np.int64)])
+        h = self._encode_pairs(x_unique, counts, c_all)
+        recon, kl, cache = self._sample_and_decode(h, x_all, c_all, eps_all, need_grad=True)
+        metrics, weights, delta_cls = self._m2_terms(x_unique, Ml, Mu, cl, recon + kl, alpha)
+        delta_h, grads = self._backward_from_terms(cache, weights, weights)
+        self._encode_pairs_backward(delta_h, x_unique, counts, c_all)
+        grads.update({f"encoder.{k}": v for k, v in self.encoder.grads().items()})
+        self.classifier.backward(delta=delta_cls.astype(self.dtype, copy=False),
+                                 need_input_grad=False)
+        grads.update({f"classifier.{k}": v for k, v in self.classifier.grads().items()})
+        return metrics, grads
 
-    def _m2_finish(self, xl, cl, xu, recon, kl, cache, alpha):
-        """The M2 loss from the per-pair ELBO terms, and the backward pass of every network."""
-        K, log_k = self.n_classes, float(np.log(self.n_classes))
-        Ml = 0 if xl is None else xl.shape[0]
-        Mu = 0 if xu is None else xu.shape[0]
-        elbo_loss = recon + kl + log_k                        # L(x, y), with -log p(y) = log K
-
-        # classifier on every distinct x: labelled rows first, then unlabelled
-        x_cls = xl if not Mu else (xu if not Ml else np.concatenate([xl, xu]))
-        logits = self.classifier.forward(x_cls)
+    def _m2_terms(self, x_unique, Ml, Mu, cl, elbo_terms, alpha):
+        """The M2 loss from the per-pair terms recon + KL (Ml + Mu K,), with the classifier's
+        forward on the distinct x (labelled rows first). Returns ``(metrics, weights,
+        delta_cls)``: ``weights`` (Ml + Mu K,) = dC/d(recon + KL) of each pair, ``delta_cls``
+        (Ml + Mu, K) the error at the classifier's logits."""
+        K = self.n_classes
+        elbo_loss = elbo_terms + float(np.log(K))             # L(x, y), with -log p(y) = log K
+        logits = self.classifier.forward(x_unique)
         delta_cls = np.zeros_like(logits)
         weights = np.empty(Ml + Mu * K, dtype=self.dtype)
         metrics = {"labelled": 0.0, "unlabelled": 0.0, "classification": 0.0, "entropy": 0.0}
         loss = 0.0
         if Ml:
-            L_l = elbo_loss[:Ml]
             log_pi_l = log_softmax(logits[:Ml])
             ce = -np.sum(cl * log_pi_l, axis=1)
-            metrics["labelled"] = float(np.mean(L_l))
+            metrics["labelled"] = float(np.mean(elbo_loss[:Ml]))
             metrics["classification"] = float(np.mean(ce))
             lam = self.labelled_weight
             loss += lam * metrics["labelled"] + alpha * metrics["classification"]
@@ -414,71 +373,37 @@ class M2(CVAE):
             L_u = elbo_loss[Ml:].reshape(Mu, K)
             pi_u = np.exp(log_softmax(c_u))
             H = categorical_entropy(c_u)
-            U = np.sum(pi_u * L_u, axis=1) - H
-            metrics["unlabelled"] = float(np.mean(U))
+            metrics["unlabelled"] = float(np.mean(np.sum(pi_u * L_u, axis=1) - H))
             metrics["entropy"] = float(np.mean(H))
             loss += metrics["unlabelled"]
             weights[Ml:] = (pi_u / Mu).reshape(-1)
             delta_cls[Ml:] = (expectation_grad(c_u, L_u) - categorical_entropy_grad(c_u)) / Mu
-        grads = self._backward_terms(cache, weights)
-        self.classifier.backward(delta=delta_cls.astype(self.dtype, copy=False),
-                                 need_input_grad=False)
-        grads.update({f"classifier.{k}": v for k, v in self.classifier.grads().items()})
         metrics["loss"] = float(loss)
-        return metrics, grads
+        return metrics, weights, delta_cls
 
     # ------------------------------------------------------------------------ fitting
     def fit(self, x_labelled, y_labelled, x_unlabelled, epochs=10, batch_size=100,
             labelled_batch_size=100, optimizer="adam", lr=1e-3, validation_data=None,
             progress="auto", seed=None, weight_decay=0.0, callback=None, binarize=None):
-        """Semi-supervised training. An epoch is one pass over ``x_unlabelled`` in batches of
-        ``batch_size``; every step also takes ``labelled_batch_size`` labelled examples, cycling
-        through the labelled set in a fresh random order each time round. ``validation_data``
-        = (x, y) adds ``val_error`` (test error of the classifier) to the history.
+        """Semi-supervised training (the shared :meth:`~scratchae.models.base.Model._fit`
+        loop). An epoch is one pass over ``x_unlabelled`` in batches of ``batch_size``; every
+        step also takes ``labelled_batch_size`` labelled examples, cycling through the labelled
+        set in a fresh random order each time round. ``validation_data`` = (x, y) adds
+        ``val_error`` (test error of the classifier) to the history.
         ``binarize="dynamic"`` redraws binary images from the grey levels at every step.
+        Sets ``alpha_``, the alpha of this fit (saved with the model).
         """
-        if binarize not in (None, "dynamic"):
-            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
-        if binarize == "dynamic" and self.likelihood != "bernoulli":
-            raise ValueError("dynamic binarisation needs likelihood='bernoulli'")
-        xl = self.check_input(x_labelled, "x_labelled")
-        cl = self._one_hot(y_labelled, xl.shape[0], "y_labelled")
-        xu = self.check_input(x_unlabelled, "x_unlabelled")
-        check_positive(labelled_batch_size, "labelled_batch_size", integer=True)
+        self._set_binarize(binarize)
+        xl, yl, xu = self.check_data((x_labelled, y_labelled, x_unlabelled))
+        if xl is None or xu is None:
+            raise ValueError("M2.fit needs both labelled and unlabelled data")
         self.alpha_ = self.alpha if self.alpha is not None else \
             0.1 * (xl.shape[0] + xu.shape[0]) / xl.shape[0]
-        validate = None
-        if validation_data is not None:
-            xv, yv = validation_data
-            validate = lambda: self.evaluate(xv, yv)                  # noqa: E731
-        opt = _optimizer_for(self, optimizer, lr, weight_decay)
-        rng = make_rng(self.seed + 1 if seed is None else seed)
-        params = self.params()
-        n_l = xl.shape[0]
-        lab_batch = min(labelled_batch_size, n_l)
-        state = {"order": rng.permutation(n_l), "pos": 0}
-
-        def next_labelled():
-            if state["pos"] + lab_batch > n_l:
-                state["order"], state["pos"] = rng.permutation(n_l), 0
-            idx = state["order"][state["pos"]:state["pos"] + lab_batch]
-            state["pos"] += lab_batch
-            return idx
-
-        def step(idx):
-            li = next_labelled()
-            xlb, xub = xl[li], xu[idx]
-            if binarize == "dynamic":
-                xlb, xub = self._binarize(xlb, rng), self._binarize(xub, rng)
-            metrics, grads = self._m2_loss_and_grads(xlb, cl[li], xub, rng, None, None,
-                                                     self.alpha_)
-            apply_step(opt, params, grads, metrics["loss"])
-            return metrics
-
-        history = fit_loop(step, xu.shape[0], epochs, batch_size, rng=rng, validate=validate,
-                           progress=progress, desc="M2", callback=callback)
-        self.history_ = history
-        return history
+        self.history_ = self._fit((xu,), validation_data, epochs=epochs, batch_size=batch_size,
+                                  optimizer=optimizer, rates={"model": lr}, progress=progress,
+                                  seed=seed, weight_decay=weight_decay, callback=callback,
+                                  labelled=(xl, yl), labelled_batch_size=labelled_batch_size)
+        return self.history_
 
     # --------------------------------------------------------------------- classifying
     def predict_log_proba(self, x, batch_size=5000):

@@ -67,12 +67,11 @@ class DenoisingAutoencoder(Autoencoder):
         """g(h(x~)): the reconstruction of a (noisy) input."""
         return self.reconstruct(x_noisy)
 
-    def loss_and_grads(self, x, rng=None):
-        """(1/M) sum_m (1/L) sum_l -log p(x_m | g(h(x~_ml))) and its gradients; the noise is drawn
-        from ``rng`` (pass a freshly seeded generator to freeze it)."""
-        x = self.check_input(x)
-        x_tilde, target = corrupted_copies(x, self.corruption, self.level, self.n_samples,
-                                           make_rng(rng))
+    def _loss_and_grads(self, batch, rng):
+        """(1/M) sum_m (1/L) sum_l -log p(x_m | g(h(x~_ml))) on ``(x,)`` and its gradients; the
+        noise is drawn from ``rng`` (pass a freshly seeded generator to freeze it)."""
+        (x,) = batch
+        x_tilde, target = corrupted_copies(x, self.corruption, self.level, self.n_samples, rng)
         return self._reconstruction_loss_and_grads(x_tilde, target)
 
     def evaluate(self, x):

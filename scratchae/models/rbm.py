@@ -30,8 +30,7 @@ sigma(W^T P(h|v) + b_v) -- a monitor, not the objective CD-1 follows.
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, make_rng
-from scratchae.models.autoencoder import check_layer_sizes
+from scratchae._validation import as_2d_array, check_layer_sizes, make_rng
 from scratchae.models.base import Model
 from scratchae.nn.activations import Sigmoid, Softplus
 from scratchae.nn.losses import BernoulliNLL
@@ -58,13 +57,11 @@ class RBM(Model):
             raise ValueError(f"an RBM has one visible and one hidden layer: layer_sizes must be "
                              f"[n_visible, n_hidden]; got {sizes}")
         self.layer_sizes = sizes
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"seed must be an integer; got {seed!r}")
-        self.seed = int(seed)
+        self._init_streams(seed)
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a floating type; got {self.dtype}")
-        rng = make_rng(self.seed)
+        rng = self.stream("init")
         n_v, n_h = sizes
         self.W = (0.01 * rng.standard_normal((n_h, n_v))).astype(self.dtype)
         self.b_hidden = np.zeros(n_h, dtype=self.dtype)
@@ -123,11 +120,10 @@ class RBM(Model):
         M = v.shape[0]
         return {"W": -(ph.T @ v) / M, "b_hidden": -ph.mean(axis=0), "b_visible": -v.mean(axis=0)}
 
-    def loss_and_grads(self, x, rng=None):
-        """CD-1: grads = dF(v0) - dF(v1) (a descent direction on -log p); ``loss`` is the
-        mean-field reconstruction cross-entropy (a monitor)."""
-        v0 = self.check_input(x)
-        rng = make_rng(rng)
+    def _loss_and_grads(self, batch, rng):
+        """CD-1 on ``(v0,)``: grads = dF(v0) - dF(v1) (a descent direction on -log p); ``loss``
+        is the mean-field reconstruction cross-entropy (a monitor)."""
+        (v0,) = batch
         _, v1 = self.gibbs_step(v0, rng)
         positive = self.free_energy_grads(v0)
         negative = self.free_energy_grads(v1)

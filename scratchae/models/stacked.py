@@ -19,13 +19,12 @@ gradient (no momentum carries over: the two phases use separate optimizers).
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae._validation import as_2d_array, check_positive
 from scratchae.models.autoencoder import Autoencoder
 from scratchae.models.denoising import DenoisingAutoencoder
 from scratchae.nn import losses as losses_module
-from scratchae.nn import optimizers as optimizers_module
 from scratchae.nn.layers import Dense
-from scratchae.nn.training import apply_step, fit_loop
+from scratchae.nn.training import apply_step
 
 __all__ = ["StackedAutoencoder"]
 
@@ -49,7 +48,7 @@ class StackedAutoencoder(Autoencoder):
             if self.n_classes < 2:
                 raise ValueError(f"n_classes must be at least 2; got {n_classes}")
             self.classifier = Dense(self.layer_sizes[-1], self.n_classes, "softmax",
-                                    rng=make_rng(self.seed + 7919), dtype=self.dtype)
+                                    rng=self.stream("classifier"), dtype=self.dtype)
         self.categorical = losses_module.CategoricalNLL()
 
     def get_config(self):
@@ -64,12 +63,50 @@ class StackedAutoencoder(Autoencoder):
             out.update({f"classifier.{k}": v for k, v in self.classifier.params.items()})
         return out
 
-    def loss_and_grads(self, x, rng=None):
-        metrics, grads = super().loss_and_grads(x, rng)
+    def check_data(self, batch, name="x"):
+        """``(x,)`` for the reconstruction, ``(x, y)`` (integer labels) for the classifier."""
+        batch = batch if isinstance(batch, tuple) else (batch,)
+        if len(batch) == 1:
+            return super().check_data(batch, name)
+        if len(batch) != 2:
+            raise ValueError(f"StackedAutoencoder takes (x,) or (x, y); got {len(batch)} arrays")
+        self._need_classifier()
+        x = self.check_input(batch[0], name)
+        y = np.asarray(batch[1])
+        self._labels(y, x.shape[0], f"{name} labels")
+        return x, y
+
+    def _loss_and_grads(self, batch, rng):
+        """``(x,)``: the reconstruction loss (the classifier's gradient is exactly zero);
+        ``(x, y)``: the classifier's loss, :meth:`classifier_loss_and_grads`."""
+        if len(batch) == 2:
+            return self._classifier_loss_and_grads(*batch)
+        metrics, grads = super()._loss_and_grads(batch, rng)
         if self.classifier is not None:
             grads.update({f"classifier.{k}": np.zeros_like(v)
                           for k, v in self.classifier.params.items()})
         return metrics, grads
+
+    def train_step(self, batch, rng):
+        """A reconstruction step on ``(x,)``, or a fine-tuning step of encoder and classifier
+        on ``(x, y)`` (with its own optimizer)."""
+        if len(batch) == 1:
+            return super().train_step(batch, rng)
+        metrics, grads = self._classifier_loss_and_grads(*batch)
+        (opt,) = self._phase_optimizers(("classifier",)).values()
+        apply_step(opt, self.classifier_params(), grads,
+                   metrics["loss"], where="(classifier fine-tuning)")
+        return metrics
+
+    def evaluate(self, x, y=None):
+        """The reconstruction metrics on ``x``; with labels ``y`` the classifier's ``loss``
+        (mean cross-entropy) and ``error`` instead."""
+        if y is None:
+            return super().evaluate(x)
+        x, y = self.check_data((x, y))
+        p = self.predict_proba(x)
+        return {"loss": self.categorical.value(p, self._labels(y, len(y))),
+                "error": float(np.mean(np.argmax(p, axis=1) != y))}
 
     # --------------------------------------------------------------------- pre-training
     def layer_loss(self, k):
@@ -94,13 +131,14 @@ class StackedAutoencoder(Autoencoder):
         if len(levels) != n:
             raise ValueError(f"level must be one number or one per layer ({n}); got {level!r}")
         histories, a = [], x
+        seeds = self.stream("pretrain").integers(0, 2 ** 63, size=n)
         for k in range(n):
             enc_layer = self.encoder.layers[k]
             dec_layer = self.decoder.layers[n - 1 - k]
             kwargs = dict(layer_sizes=[enc_layer.n_in, enc_layer.n_out],
                           activation=enc_layer.activation.name, loss=self.layer_loss(k),
                           output_activation=dec_layer.activation.name, tied=self.tied,
-                          seed=self.seed + 1000 * (k + 1), dtype=self.dtype)
+                          seed=int(seeds[k]), dtype=self.dtype)
             if corruption is None:
                 shallow = Autoencoder(**kwargs)
             else:
@@ -123,18 +161,23 @@ class StackedAutoencoder(Autoencoder):
         if self.classifier is None:
             raise ValueError("this StackedAutoencoder has no classifier: build it with n_classes")
 
-    def _labels(self, y, n):
+    def _labels(self, y, n, name="y"):
         y = np.asarray(y)
         if y.shape != (n,) or y.dtype.kind not in "iu":
-            raise ValueError(f"y must hold {n} integer labels, shape ({n},); got dtype {y.dtype}, "
-                             f"shape {y.shape}")
+            raise ValueError(f"{name} must hold {n} integer labels, shape ({n},); got dtype "
+                             f"{y.dtype}, shape {y.shape}")
+        if n and (y.min() < 0 or y.max() >= self.n_classes):
+            raise ValueError(f"{name} must lie in [0, {self.n_classes}); got values in "
+                             f"[{y.min()}, {y.max()}]")
         return losses_module.one_hot(y, self.n_classes, dtype=self.dtype)
 
     def classifier_loss_and_grads(self, x, y):
         """Mean -log softmax(classifier(h(x)))_y and the gradients of the encoder and the
         classifier (the decoder is untouched). ``y``: integer labels (M,)."""
-        self._need_classifier()
-        x = self.check_input(x)
+        x, y = self.check_data((x, y))
+        return self._classifier_loss_and_grads(x, y)
+
+    def _classifier_loss_and_grads(self, x, y):
         Y = self._labels(y, x.shape[0])
         h = self.encoder.forward(x)
         p = self.classifier.forward(h)
@@ -175,38 +218,15 @@ class StackedAutoencoder(Autoencoder):
     def fit_classifier(self, x, y, epochs=10, batch_size=128, optimizer="adam", lr=1e-3,
                        validation_data=None, progress="auto", seed=None, weight_decay=0.0,
                        callback=None):
-        """Supervised fine-tuning of encoder + classifier on (x, y) by mini-batch descent.
+        """Supervised fine-tuning of encoder + classifier on (x, y) by mini-batch descent (the
+        shared :meth:`~scratchae.models.base.Model._fit` loop, with its own optimizer).
 
         ``validation_data`` = (x_val, y_val) adds ``val_loss``/``val_error`` to the history.
-        Returns a :class:`~scratchae.nn.training.History`.
+        Returns a :class:`~scratchae.nn.training.History` (also ``classifier_history_``).
         """
-        self._need_classifier()
-        x = self.check_input(x)
-        y = np.asarray(y)
-        self._labels(y, x.shape[0])
-        val = None
-        if validation_data is not None:
-            x_val, y_val = validation_data
-            x_val = self.check_input(x_val, "x_val")
-            y_val = np.asarray(y_val)
-            self._labels(y_val, x_val.shape[0])
-            val = (x_val, y_val)
-        opt = optimizers_module.get(optimizer, lr=lr, weight_decay=weight_decay)
-        rng = make_rng(self.seed + 2 if seed is None else seed)
-        params = self.classifier_params()
-
-        def step(idx):
-            metrics, grads = self.classifier_loss_and_grads(x[idx], y[idx])
-            apply_step(opt, params, grads, metrics["loss"], where="(classifier fine-tuning)")
-            return metrics
-
-        def validate():
-            p = self.predict_proba(val[0])
-            return {"loss": self.categorical.value(p, self._labels(val[1], len(val[1]))),
-                    "error": float(np.mean(np.argmax(p, axis=1) != val[1]))}
-
-        history = fit_loop(step, x.shape[0], epochs, batch_size, rng=rng,
-                           validate=validate if val is not None else None, progress=progress,
-                           desc=f"{type(self).__name__} (classifier)", callback=callback)
+        history = self._fit(self.check_data((x, y)), validation_data, epochs=epochs,
+                            batch_size=batch_size, optimizer=optimizer, rates={"classifier": lr},
+                            progress=progress, seed=seed, weight_decay=weight_decay,
+                            callback=callback)
         self.classifier_history_ = history
         return history

@@ -20,12 +20,18 @@ and the training loss is the mean of L(x) over the batch. Backward pass, by hand
 Every formula above is a named function in :mod:`scratchae.models.vae_math` with a finite-
 difference test in ``tests/test_vae.py``.
 
-The class also carries a conditioning vector c (one-hot label) concatenated to the encoder's input
-and to the decoder's input; a plain VAE has none. :class:`scratchae.models.cvae.CVAE` uses it.
+In the code (:meth:`VAE._loss_and_grads`): ``encoder.forward`` gives [mu, log sigma^2];
+:meth:`VAE._sample_and_decode` draws z, runs the decoder and returns the two terms per example;
+:meth:`VAE._backward_from_terms` takes dC/d(term_i) (1/M each for the batch mean) back through
+the decoder, the sampling step and the KL to the encoder's output; ``encoder.backward`` finishes.
+The conditional models extend these pieces: :class:`~scratchae.models.cvae.CVAE` appends a
+one-hot label c to both networks' inputs (``_inputs``; c is None here), and
+:class:`~scratchae.models.cvae.M2` weighs each (x, y) pair's terms by q(y|x) through the same
+``_backward_from_terms``.
 """
 import numpy as np
 
-from scratchae._validation import as_2d_array, check_positive, make_rng
+from scratchae._validation import as_2d_array, check_layer_sizes, check_positive
 from scratchae.models.base import Model
 from scratchae.models.vae_math import (
     bernoulli_logit_nll_grad, gaussian_kl, gaussian_kl_grad, gaussian_log_density, gaussian_nll,
@@ -63,8 +69,9 @@ class VAE(Model):
         Hidden-layer activation of both networks (``"relu"``, ``"tanh"``, ``"softplus"``, ...).
     likelihood : ``"bernoulli"`` or ``"gaussian"``
         p(x|z). Bernoulli needs data in [0, 1] (grey levels allowed) and works from logits.
-    seed : int
-        Seeds the initial weights, and (as ``seed + 1``) the training noise unless ``fit`` gets one.
+    seed : int or None
+        Seeds the model's named random streams (initial weights, shuffling, training noise,
+        evaluation and sampling); None draws fresh entropy (kept in ``seed``).
     dtype : float32 (training speed) or float64 (gradient checks).
     n_samples : int
         L, the number of z drawn per example in the training loss (slides: "Usually L is set to 1").
@@ -89,17 +96,14 @@ class VAE(Model):
     def __init__(self, layer_sizes=(784, 400, 20), activation="relu", likelihood="bernoulli",
                  seed=0, dtype=np.float32, n_samples=1, decoder_sizes=None,
                  gaussian_variance=1.0, init=None):
-        sizes = [int(s) for s in layer_sizes]
-        if len(sizes) < 2 or any(s <= 0 for s in sizes):
-            raise ValueError(f"layer_sizes must list at least an input and a code width, all "
-                             f"positive; got {list(layer_sizes)}")
+        sizes = check_layer_sizes(layer_sizes)
         if likelihood not in LIKELIHOODS:
             raise ValueError(f"likelihood must be one of {LIKELIHOODS}; got {likelihood!r}")
         check_positive(n_samples, "n_samples", integer=True)
         self.layer_sizes = sizes
         self.activation = activation
         self.likelihood = likelihood
-        self.seed = int(seed)
+        self._init_streams(seed)
         self.dtype = np.dtype(_dtype_name(dtype))
         self.n_samples = int(n_samples)
         self.init = init
@@ -107,7 +111,7 @@ class VAE(Model):
         self.n_inputs = sizes[0]
         if decoder_sizes is None:
             decoder_sizes = sizes[::-1]
-        decoder_sizes = [int(s) for s in decoder_sizes]
+        decoder_sizes = check_layer_sizes(decoder_sizes, "decoder_sizes")
         if decoder_sizes[0] != self.latent_dim or decoder_sizes[-1] != self.n_inputs:
             raise ValueError(f"decoder_sizes must run from the code width {self.latent_dim} to the "
                              f"input width {self.n_inputs}; got {decoder_sizes}")
@@ -115,7 +119,7 @@ class VAE(Model):
         self.gaussian_variance = self._check_variance(gaussian_variance)
         self.requires_unit_interval = likelihood == "bernoulli"
 
-        rng = make_rng(self.seed)
+        rng = self.stream("init")
         C = self.n_conditions
         enc = [sizes[0] + C] + sizes[1:-1] + [2 * self.latent_dim]
         out_width = self.n_inputs * (2 if self._variance_is_output else 1)
@@ -127,7 +131,7 @@ class VAE(Model):
         self.decoder_log_var = None
         if self.likelihood == "gaussian" and self.gaussian_variance == "learned":
             self.decoder_log_var = np.zeros(self.n_inputs, dtype=self.dtype)
-        self._dynamic_binarize = False
+        self._fit_binarize = False
 
     def _check_variance(self, v):
         if isinstance(v, str):
@@ -164,7 +168,7 @@ class VAE(Model):
     # ------------------------------------------------------------------- the two passes
     def _draw_eps(self, rng, m, n_samples=None):
         L = self.n_samples if n_samples is None else n_samples
-        return make_rng(rng).standard_normal((m, L, self.latent_dim), dtype=self.dtype)
+        return rng.standard_normal((m, L, self.latent_dim), dtype=self.dtype)
 
     def _check_eps(self, eps, m):
         eps = np.asarray(eps, dtype=self.dtype)
@@ -176,135 +180,157 @@ class VAE(Model):
         return eps
 
     def _with_condition(self, a, c):
+        """[a, c] (rows, . + C): a network's input with the condition appended; a if c is None."""
         return a if c is None else np.concatenate([a, c.astype(a.dtype, copy=False)], axis=1)
-
-    def _encoder_forward(self, x, c):
-        """[mu, log_var] (M, 2J) for the batch; caches for :meth:`_encoder_backward`."""
-        return self.encoder.forward(self._with_condition(x, c))
-
-    def _encoder_backward(self, delta):
-        """Fill the encoder's grads from delta = dC/d[mu, log_var] (its last layer is linear)."""
-        self.encoder.backward(delta=delta, need_input_grad=False)
 
     def _decoder_output(self, z, c=None):
         """The decoder's output for codes z (and conditions c): logits (Bernoulli) or means
         (Gaussian; with ``gaussian_variance="output"`` followed by log-variances)."""
         return self.decoder.forward(self._with_condition(z, c))
 
-    def _recon_nll(self, out, x, need_grad=False):
-        """-log p(x | z) per row from the decoder output ``out`` (rows, .) -> (rows,); with
-        ``need_grad`` also d nll_r / d out (rows, .), the error at the decoder's linear output:
-
-        * Bernoulli from logits, the BP1 shortcut of BernoulliNLL.delta_from_logits without the
-          1/rows:  d nll_r / d out_rj = sigmoid(out_rj) - x_rj  (``bernoulli_logit_nll_grad``);
-        * Gaussian: ``vae_math.gaussian_nll_grad`` for the mean (and the log-variance when the
-          decoder outputs it). With a learned per-feature ``decoder.log_var`` the second item is
-          a pair (d/d mean, d/d log_var) per row.
-        """
-        if self.likelihood == "bernoulli":
-            if need_grad:
-                return bernoulli_logit_nll_grad(out, x)
-            return _BERNOULLI.per_example_from_logits(out, x)
+    def _gaussian_parts(self, out):
+        """(mean, log sigma^2) of p(x|z) from the decoder output (Gaussian likelihood)."""
         D = self.n_inputs
         if self._variance_is_output:
-            mean, log_var = out[:, :D], out[:, D:]
-        elif self.decoder_log_var is not None:
-            mean, log_var = out, self.decoder_log_var
-        else:
-            mean, log_var = out, float(np.log(self.gaussian_variance))
-        nll = gaussian_nll(x, mean, log_var).astype(out.dtype, copy=False)
-        if not need_grad:
-            return nll
-        g_mean, g_lv = gaussian_nll_grad(x, mean, log_var)
-        if self._variance_is_output:
-            return nll, np.concatenate([g_mean, g_lv], axis=1).astype(out.dtype, copy=False)
+            return out[:, :D], out[:, D:]
         if self.decoder_log_var is not None:
-            return nll, (g_mean.astype(out.dtype, copy=False), g_lv.astype(out.dtype, copy=False))
-        return nll, g_mean.astype(out.dtype, copy=False)
+            return out, self.decoder_log_var
+        return out, float(np.log(self.gaussian_variance))
 
-    def _forward_terms(self, x, c, eps, need_grad=False):
-        """Forward pass of the loss on a batch: returns (recon (M,), kl (M,), cache).
+    def _recon_nll(self, out, x):
+        """-log p(x | z) per row from the decoder output ``out``: (rows, .) -> (rows,)."""
+        if self.likelihood == "bernoulli":
+            return _BERNOULLI.per_example_from_logits(out, x)
+        return gaussian_nll(x, *self._gaussian_parts(out)).astype(out.dtype, copy=False)
 
-        recon_i = (1/L) sum_l -log p(x_i | z_il, c_i),  kl_i = KL(q(z|x_i, c_i) || N(0, I)).
+    def _recon_nll_and_grad(self, out, x):
+        """-log p(x | z) per row, and its derivatives (one per row, no 1/rows):
+
+        * ``g_out`` (rows, .) = d nll_r / d out_r, the error at the decoder's linear output:
+          Bernoulli from logits, sigmoid(out) - x (``bernoulli_logit_nll_grad``); Gaussian,
+          d/d mean (and d/d log-variance when the decoder outputs it, ``gaussian_nll_grad``);
+        * ``g_log_var`` (rows, D) = d nll_r / d log_var for a learned per-feature
+          ``decoder.log_var``, else None.
+        """
+        if self.likelihood == "bernoulli":
+            nll, g_out = bernoulli_logit_nll_grad(out, x)
+            return nll, g_out, None
+        mean, log_var = self._gaussian_parts(out)
+        g_mean, g_lv = gaussian_nll_grad(x, mean, log_var)
+        nll = gaussian_nll(x, mean, log_var).astype(out.dtype, copy=False)
+        if self._variance_is_output:
+            return nll, np.concatenate([g_mean, g_lv], axis=1).astype(out.dtype), None
+        g_out = g_mean.astype(out.dtype, copy=False)
+        if self.decoder_log_var is not None:
+            return nll, g_out, g_lv.astype(out.dtype, copy=False)
+        return nll, g_out, None
+
+    def _sample_and_decode(self, h, x, c, eps, need_grad=False):
+        """Forward from the encoder's output h = [mu, log sigma^2] (M, 2J) to the two terms of
+        the loss per example, with the noise ``eps`` (M, L, J) and decoder conditions ``c``
+        (None for the plain VAE):
+
+            z_il = mu_i + sigma_i (.) eps_il                        (M, L, J)
+            recon_i = (1/L) sum_l -log p(x_i | z_il)                (M,)
+            kl_i = KL(N(mu_i, sigma_i^2) || N(0, I))                (M,)
+
+        Returns ``(recon, kl, cache)``; ``cache`` feeds :meth:`_backward_from_terms` (with
+        ``need_grad``, it holds d nll / d out, computed with the NLL in one pass).
         """
         M, L, J = eps.shape
-        h = self._encoder_forward(x, c)
         mu, log_var = h[:, :J], h[:, J:]
         shape = (M, L, J)
         z = reparameterize(np.broadcast_to(mu[:, None, :], shape),
                            np.broadcast_to(log_var[:, None, :], shape), eps)
         c_rep = None if c is None else (c if L == 1 else np.repeat(c, L, axis=0))
-        out = self._decoder_output(z.reshape(M * L, J), c_rep)
+        out = self._decoder_output(z.reshape(M * L, J), c_rep)            # (M L, D_out)
         x_rep = x if L == 1 else np.repeat(x, L, axis=0)
         if need_grad:
-            nll, g_out = self._recon_nll(out, x_rep, need_grad=True)
+            nll, g_out, g_log_var = self._recon_nll_and_grad(out, x_rep)
         else:
-            nll, g_out = self._recon_nll(out, x_rep), None
+            nll, g_out, g_log_var = self._recon_nll(out, x_rep), None, None
         recon = nll.reshape(M, L).mean(axis=1)
         kl = gaussian_kl(mu, log_var)
-        return recon, kl, (mu, log_var, eps, g_out)
+        return recon, kl, (mu, log_var, eps, g_out, g_log_var)
 
-    def _backward_terms(self, cache, weight):
-        """Backward pass of sum_i weight_i (recon_i + kl_i) after :meth:`_forward_terms`.
+    def _backward_from_terms(self, cache, d_recon, d_kl):
+        """Backward pass of C = sum_i d_recon_i recon_i + d_kl_i kl_i after
+        :meth:`_sample_and_decode` (``need_grad=True``), down to the encoder's output.
 
-        ``weight`` is a float (1/M for the batch mean) or an array (M,). Fills the networks'
-        grads and returns the model's gradient dict (names as in :meth:`params`).
+        ``d_recon``, ``d_kl`` (M,) are dC/drecon_i and dC/dkl_i (for the batch-mean loss,
+        1/M each). Following the module docstring:
+
+            decoder:  error at its output  (d_recon_i / L) * d nll_il / d out   -> Network.backward
+            sampling: dC/dmu = sum_l dC/dz_il,  dC/dlog_var = sum_l dC/dz_il (.) eps_il (.) sigma_i / 2
+            KL:       + d_kl_i * mu_i  and  + d_kl_i * (sigma_i^2 - 1) / 2
+
+        Fills the decoder's grads; returns ``(delta_h (M, 2J), grads)``: the error at the
+        encoder's linear output, and the decoder's gradients named as in :meth:`params`.
         """
-        mu, log_var, eps, g_out = cache
-        if g_out is None:
-            raise RuntimeError("_backward_terms needs _forward_terms(..., need_grad=True)")
+        mu, log_var, eps, g_out, g_log_var = cache
         M, L, J = eps.shape
-        if np.isscalar(weight):
-            row_w, w_col = float(weight) / L, self.dtype.type(weight)
-        else:
-            weight = np.asarray(weight, dtype=self.dtype)
-            row_w = np.repeat(weight / L, L) if L > 1 else weight / L
-            w_col = weight[:, None]
-        # error at the decoder's output: d(sum_r row_w_r nll_r)/d out = row_w_r * d nll_r/d out
-        rw = row_w if np.isscalar(row_w) else row_w[:, None]
-        grad_dec_log_var = None
-        if isinstance(g_out, tuple):                        # learned per-feature log-variance
-            delta_out = g_out[0] * rw
-            grad_dec_log_var = np.sum(g_out[1] * rw, axis=0)
-        else:
-            delta_out = g_out                               # a fresh array: scale it in place
-            delta_out *= rw
-        grad_in = self.decoder.backward(delta=delta_out)                  # dC/d[z, c]
+        w = np.repeat(d_recon / L, L)[:, None].astype(self.dtype, copy=False)   # dC/dnll (M L, 1)
+        grad_in = self.decoder.backward(delta=g_out * w)                  # dC/d[z, c]
         grad_z = grad_in[:, :J].reshape(M, L, J)
-        g_mu, g_lv = reparameterize_backward(grad_z, np.broadcast_to(log_var[:, None, :], eps.shape),
-                                             eps)
-        g_mu, g_lv = g_mu.sum(axis=1), g_lv.sum(axis=1)
+        g_mu, g_lv = reparameterize_backward(
+            grad_z, np.broadcast_to(log_var[:, None, :], eps.shape), eps)
         k_mu, k_lv = gaussian_kl_grad(mu, log_var)
-        g_mu += w_col * k_mu
-        g_lv += w_col * k_lv
-        self._encoder_backward(np.concatenate([g_mu, g_lv], axis=1))
-        grads = {f"encoder.{k}": v for k, v in self.encoder.grads().items()}
-        grads.update({f"decoder.{k}": v for k, v in self.decoder.grads().items()})
-        if self.decoder_log_var is not None:
-            grads["decoder.log_var"] = grad_dec_log_var
-        return grads
+        d_kl = d_kl[:, None].astype(self.dtype, copy=False)
+        delta_h = np.concatenate([g_mu.sum(axis=1) + d_kl * k_mu,
+                                  g_lv.sum(axis=1) + d_kl * k_lv], axis=1)
+        grads = {f"decoder.{k}": v for k, v in self.decoder.grads().items()}
+        if g_log_var is not None:
+            grads["decoder.log_var"] = np.sum(g_log_var * w, axis=0)
+        return delta_h, grads
 
     def _binarize(self, x, rng):
         """A fresh Bernoulli(x) draw of the batch (dynamic binarisation)."""
         return (rng.random(x.shape, dtype=self.dtype) < x).astype(self.dtype)
 
     # ------------------------------------------------------------------------- training
-    def loss_and_grads(self, x, rng=None, eps=None):
-        """Mean -ELBO over the batch ``x`` (M, D) and its gradients for every parameter.
+    def loss_and_grads(self, batch, rng=None, eps=None):
+        """Mean -ELBO over the batch ``(x,)`` (x: (M, D); a bare ``x`` also works) and its
+        gradients for every parameter.
 
-        ``eps`` (M, L, J) freezes the noise (gradient checks); otherwise it is drawn from ``rng``.
+        ``eps`` (M, L, J) freezes the noise (gradient checks); otherwise it is drawn from ``rng``
+        (default: a fresh generator on the model's ``noise`` stream).
         Returns ``({"loss", "recon", "kl"}, grads)``: ``loss = recon + kl``, batch means.
         """
-        x = self.check_input(x)
-        rng = make_rng(self.seed + 1 if rng is None else rng)
-        if self._dynamic_binarize:
-            x = self._binarize(x, rng)
+        return self._loss_and_grads(self.check_data(batch), self._rng(rng, "noise"), eps)
+
+    def _inputs(self, batch):
+        """(x, c) of a checked batch: the plain VAE has no condition c."""
+        (x,) = batch
+        return x, None
+
+    def _loss_and_grads(self, batch, rng, eps=None):
+        """Forward and backward of the batch-mean loss of the module docstring."""
+        x, c = self._inputs(batch)
         M = x.shape[0]
         eps = self._draw_eps(rng, M) if eps is None else self._check_eps(eps, M)
-        recon, kl, cache = self._forward_terms(x, None, eps, need_grad=True)
-        grads = self._backward_terms(cache, 1.0 / M)
+        h = self.encoder.forward(self._with_condition(x, c))          # [mu, log_var] (M, 2J)
+        recon, kl, cache = self._sample_and_decode(h, x, c, eps, need_grad=True)
+        mean = np.full(M, 1.0 / M, dtype=self.dtype)                  # d mean / d term_i
+        delta_h, grads = self._backward_from_terms(cache, mean, mean)
+        self.encoder.backward(delta=delta_h, need_input_grad=False)
+        grads.update({f"encoder.{k}": v for k, v in self.encoder.grads().items()})
         r, k = float(np.mean(recon)), float(np.mean(kl))
         return {"loss": r + k, "recon": r, "kl": k}, grads
+
+    def train_step(self, batch, rng):
+        """One optimizer step; with ``fit(binarize="dynamic")`` on a fresh binary draw of the
+        batch's images (its float arrays; labels are integers and stay)."""
+        if self._fit_binarize:
+            batch = tuple(self._binarize(a, rng) if a.dtype.kind == "f" else a for a in batch)
+        return super().train_step(batch, rng)
+
+    def _set_binarize(self, binarize):
+        if binarize not in (None, "dynamic"):
+            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
+        if binarize == "dynamic" and self.likelihood != "bernoulli":
+            raise ValueError("dynamic binarisation needs likelihood='bernoulli'; this model has "
+                             f"likelihood={self.likelihood!r}")
+        self._fit_binarize = binarize == "dynamic"
 
     def fit(self, x, epochs=10, batch_size=128, optimizer="adam", lr=1e-3, validation_data=None,
             progress="auto", seed=None, weight_decay=0.0, callback=None, binarize=None):
@@ -315,18 +341,10 @@ class VAE(Model):
         the grey levels as probabilities (the protocol of the likelihood literature, e.g. Burda et
         al. 2015); it needs the Bernoulli likelihood. Validation data are used as given.
         """
-        if binarize not in (None, "dynamic"):
-            raise ValueError(f"binarize must be None or 'dynamic'; got {binarize!r}")
-        if binarize == "dynamic" and self.likelihood != "bernoulli":
-            raise ValueError("dynamic binarisation needs likelihood='bernoulli'; this model has "
-                             f"likelihood={self.likelihood!r}")
-        self._dynamic_binarize = binarize == "dynamic"
-        try:
-            return super().fit(x, epochs=epochs, batch_size=batch_size, optimizer=optimizer, lr=lr,
-                               validation_data=validation_data, progress=progress, seed=seed,
-                               weight_decay=weight_decay, callback=callback)
-        finally:
-            self._dynamic_binarize = False
+        self._set_binarize(binarize)
+        return super().fit(x, epochs=epochs, batch_size=batch_size, optimizer=optimizer, lr=lr,
+                           validation_data=validation_data, progress=progress, seed=seed,
+                           weight_decay=weight_decay, callback=callback)
 
     def evaluate(self, x, rng=None, batch_size=1000):
         """Mean ``loss`` (-ELBO), ``recon`` and ``kl`` on ``x``, z sampled (seeded: the same
@@ -338,12 +356,14 @@ class VAE(Model):
     # ---------------------------------------------------------------------- inference
     def _terms(self, x, c, rng, n_samples, batch_size):
         check_positive(batch_size, "batch_size", integer=True)
-        rng = make_rng(self.seed + 2 if rng is None else rng)
+        rng = self._rng(rng, "evaluate")
         recon, kl = [], []
         for s in range(0, x.shape[0], batch_size):
             xb = x[s:s + batch_size]
             cb = None if c is None else c[s:s + batch_size]
-            r, k, _ = self._forward_terms(xb, cb, self._draw_eps(rng, xb.shape[0], n_samples))
+            h = self.encoder.forward(self._with_condition(xb, cb))
+            r, k, _ = self._sample_and_decode(h, xb, cb,
+                                              self._draw_eps(rng, xb.shape[0], n_samples))
             recon.append(r)
             kl.append(k)
         return np.concatenate(recon), np.concatenate(kl)
@@ -378,7 +398,7 @@ class VAE(Model):
     def _iwae(self, x, c, n_samples, rng, batch_size):
         check_positive(n_samples, "n_samples", integer=True)
         check_positive(batch_size, "batch_size", integer=True)
-        rng = make_rng(self.seed + 3 if rng is None else rng)
+        rng = self._rng(rng, "evaluate")
         out = np.empty(x.shape[0])
         per_block = max(1, batch_size // n_samples)        # examples per block
         chunk = min(n_samples, batch_size)                  # samples per decoder pass
@@ -438,7 +458,7 @@ class VAE(Model):
     def sample(self, n, rng=None, return_codes=False):
         """n new examples: z ~ N(0, I), returned as the means of p(x|z) (n, D)."""
         check_positive(n, "n", integer=True)
-        rng = make_rng(self.seed + 4 if rng is None else rng)
+        rng = self._rng(rng, "sample")
         z = rng.standard_normal((n, self.latent_dim), dtype=self.dtype)
         x = self.decode(z)
         return (x, z) if return_codes else x

@@ -47,8 +47,11 @@ class Optimizer:
     def _update(self, name, p, g):
         raise NotImplementedError
 
-    def state_dict(self):
-        return {"t": self.t}
+    def get_config(self):
+        """The optimizer's name and every hyperparameter (not its state): two optimizers with
+        the same config make the same update from the same state."""
+        return {"name": type(self).__name__.lower(), "lr": self.lr,
+                "weight_decay": self.weight_decay}
 
 
 class SGD(Optimizer):
@@ -67,6 +70,9 @@ class Momentum(Optimizer):
             raise ValueError(f"momentum must lie in [0, 1); got {momentum!r}")
         self.momentum = float(momentum)
         self.velocity = {}
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum}
 
     def _update(self, name, p, g):
         v = self.velocity.get(name)
@@ -89,6 +95,10 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.m = {}
         self.v = {}
+
+    def get_config(self):
+        return {**super().get_config(), "beta1": self.beta1, "beta2": self.beta2,
+                "eps": self.eps}
 
     def _update(self, name, p, g):
         if name not in self.m:

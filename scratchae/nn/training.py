@@ -6,6 +6,8 @@
 * :func:`apply_step`          -- the guarded update: a loss or gradient that is NaN/inf stops
   training with :class:`TrainingDiverged` *before* the optimizer touches the parameters, so they
   stay as they were before that step.
+* :class:`LabelledBatches`    -- endless batches of a small labelled set, in a fresh random
+  order each time round (semi-supervised training pairs them with each unlabelled batch).
 * :func:`fit_loop`            -- epochs of mini-batches with a progress bar and a
   :class:`History` of per-epoch averages (and validation values).
 """
@@ -16,7 +18,8 @@ import numpy as np
 
 from scratchae._validation import check_positive, make_rng
 
-__all__ = ["TrainingDiverged", "History", "iterate_minibatches", "apply_step", "fit_loop"]
+__all__ = ["TrainingDiverged", "History", "iterate_minibatches", "LabelledBatches", "apply_step",
+           "fit_loop"]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -35,9 +38,6 @@ class History(dict):
         for key, value in metrics.items():
             self.setdefault(key, []).append(float(value))
 
-    def last(self, key="loss"):
-        return self[key][-1]
-
     def __repr__(self):
         parts = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.items() if v)
         return f"History({len(self.seconds)} epochs: {parts})"
@@ -51,6 +51,32 @@ def iterate_minibatches(n, batch_size, rng, shuffle=True):
     order = rng.permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         yield order[start:start + batch_size]
+
+
+class LabelledBatches:
+    """Batches of ``batch_size`` rows (at most the set's size) of the arrays ``data`` (same
+    number of rows), cycling through them forever: each time round the rows come in a fresh
+    order drawn from ``rng``, and a pass ends where a full batch no longer fits.
+
+    ``next(batches)`` -> a tuple of arrays, one slice of each array of ``data``.
+    """
+
+    def __init__(self, data, batch_size, rng):
+        check_positive(batch_size, "labelled_batch_size", integer=True)
+        self.data, self.rng = data, rng
+        self.n = data[0].shape[0]
+        self.batch_size = min(batch_size, self.n)
+        self.order, self.pos = rng.permutation(self.n), 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.pos + self.batch_size > self.n:
+            self.order, self.pos = self.rng.permutation(self.n), 0
+        idx = self.order[self.pos:self.pos + self.batch_size]
+        self.pos += self.batch_size
+        return tuple(a[idx] for a in self.data)
 
 
 def _finite_array(g):

@@ -63,9 +63,9 @@ def run(out="scratchae-out", quick=False, seed=0, budget_minutes=25.0, eval_exam
     t0 = time.perf_counter()
     passes, stop = 0, False
     for stage, (epochs, lr) in enumerate(schedule):
-        vae._optimizer = Adam(lr=lr, eps=1e-4)       # the paper's Adam; moments kept below
+        opt = Adam(lr=lr, eps=1e-4)       # the paper's Adam; moments kept below
         if stage > 0:
-            vae._optimizer.m, vae._optimizer.v, vae._optimizer.t = m, v, t
+            opt.m, opt.v, opt.t = m, v, t
 
         def callback(epoch, history):
             nonlocal passes, stop
@@ -76,9 +76,9 @@ def run(out="scratchae-out", quick=False, seed=0, budget_minutes=25.0, eval_exam
             stop = time.perf_counter() - t0 > budget
             return stop
 
-        vae.fit(x_train, epochs=epochs, batch_size=batch, optimizer=vae._optimizer, lr=lr,
+        vae.fit(x_train, epochs=epochs, batch_size=batch, optimizer=opt, lr=lr,
                 progress=False, seed=seed + 1 + stage, callback=callback, binarize="dynamic")
-        m, v, t = vae._optimizer.m, vae._optimizer.v, vae._optimizer.t
+        m, v, t = opt.m, opt.v, opt.t
         if stop:
             break
     train_seconds = time.perf_counter() - t0
