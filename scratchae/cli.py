@@ -124,20 +124,33 @@ def _run_teed(cmd, env, log_path):
     return code
 
 
+def _children_cpu():
+    """CPU seconds (user + system) used so far by finished child processes."""
+    try:
+        import resource
+    except ImportError:               # not on Windows
+        return float("nan")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _write_index(out, results):
     """``out/index.md``: per lesson its status, time, data source, checks and figures."""
     total = sum(r["seconds"] for r in results)
+    total_cpu = sum(r["cpu"] for r in results)
     n_ok = sum(r["status"] == "ok" for r in results)
     md = ["# scratchae lessons", "",
-          f"{n_ok} of {len(results)} lessons passed in {total:.1f} s.", "",
-          "| lesson | status | time (s) | data | checks ok | checks failed |",
-          "| --- | --- | ---: | --- | ---: | ---: |"]
+          f"{n_ok} of {len(results)} lessons passed in {total:.1f} s ({total_cpu:.1f} s of CPU).",
+          "", "| lesson | status | time (s) | CPU (s) | data | checks ok | checks failed |",
+          "| --- | --- | ---: | ---: | --- | ---: | ---: |"]
     for r in results:
         md.append(f"| [{r['folder']}]({r['folder']}/output.txt) | {r['status']} | "
-                  f"{r['seconds']:.1f} | {r['data'] or '-'} | {len(r['ok'])} | {len(r['failed'])} |")
+                  f"{r['seconds']:.1f} | {r['cpu']:.1f} | {r['data'] or '-'} | {len(r['ok'])} | "
+                  f"{len(r['failed'])} |")
     for r in results:
         md += ["", f"## {r['folder']}", "",
-               f"- status: {r['status']}, {r['seconds']:.1f} s; printed text in "
+               f"- status: {r['status']}, {r['seconds']:.1f} s ({r['cpu']:.1f} s CPU); printed "
+               "text in "
                f"[output.txt]({r['folder']}/output.txt)",
                f"- data: {r['data'] or 'none printed'}"]
         for claim in r["ok"]:
@@ -197,22 +210,25 @@ def _lessons(args):
         folder = f"{number:02d}_{name}"
         print(f"\n[{i}/{len(chosen)}] lesson {number:02d} {name} "
               f"({'quick' if args.quick else 'full'})", flush=True)
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), _children_cpu()
         cmd = [sys.executable, str(path), "--quick" if args.quick else "--full",
                "--out", str(out / folder)]
         if args.seed is not None:
             cmd += ["--seed", str(args.seed)]
         code = _run_teed(cmd, env, out / folder / "output.txt")
-        dt = time.perf_counter() - t0
+        dt, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
         status = "ok" if code == 0 else f"FAILED (exit {code})"
-        print(f"[{i}/{len(chosen)}] lesson {number:02d} {name}: {status} in {dt:.1f} s", flush=True)
+        print(f"[{i}/{len(chosen)}] lesson {number:02d} {name}: {status} in {dt:.1f} s "
+              f"(CPU {cpu:.1f} s)", flush=True)
         text = (out / folder / "output.txt").read_text(encoding="utf-8", errors="replace")
-        results.append(dict(folder=folder, status=status, seconds=dt, **_summarise(text)))
+        results.append(dict(folder=folder, status=status, seconds=dt, cpu=cpu, **_summarise(text)))
     total = time.perf_counter() - t_all
     index = _write_index(out, results)
     failures = [r["folder"] for r in results if r["status"] != "ok"]
+    cpu = sum(r["cpu"] for r in results)
     print(f"\n{len(chosen) - len(failures)} of {len(chosen)} lessons ran in {total:.1f} s "
-          f"({total / 60:.1f} min); figures and printed text in {out}, index in {index}")
+          f"({total / 60:.1f} min, {cpu:.1f} s of CPU); figures and printed text in {out}, "
+          f"index in {index}")
     if failures:
         print(f"failed: {', '.join(failures)}")
         return 1
