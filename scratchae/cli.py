@@ -87,10 +87,15 @@ def _pump(stream, sinks, lines, lock):
                 sink.flush()
             pending += chunk
             *done, pending = pending.split(b"\n")
-            lines.extend(d.split(b"\r")[-1] for d in done if d.split(b"\r")[-1].strip())
+            lines.extend(kept for kept in map(_last_state, done) if kept.strip())
     with lock:
-        if pending.split(b"\r")[-1].strip():
-            lines.append(pending.split(b"\r")[-1])
+        if _last_state(pending).strip():
+            lines.append(_last_state(pending))
+
+
+def _last_state(line):
+    """What a terminal shows of ``line`` after its carriage returns (a pty ends lines in CR LF)."""
+    return line.rstrip(b"\r").split(b"\r")[-1]
 
 
 def _run_teed(cmd, env, log_path):
@@ -103,8 +108,14 @@ def _run_teed(cmd, env, log_path):
     out_r, out_w = os.pipe()
     use_pty = sys.stderr.isatty() and os.name == "posix"
     if use_pty:
+        import fcntl
         import pty
+        import shutil
+        import struct
+        import termios
         err_r, err_w = pty.openpty()
+        cols, rows = shutil.get_terminal_size((100, 24))   # a new pty is 0 x 0: bars would vanish
+        fcntl.ioctl(err_w, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     else:
         err_r, err_w = os.pipe()
     proc = subprocess.Popen(cmd, env=env, stdout=out_w, stderr=err_w)

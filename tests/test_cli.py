@@ -131,3 +131,18 @@ def test_console_script_entry_point():
     out = subprocess.run([sys.executable, "-m", "scratchae.cli", "lessons", "list"], cwd=ROOT,
                          capture_output=True, text=True)
     assert out.returncode == 0 and "four_equations" in out.stdout
+
+
+def test_output_txt_keeps_the_last_state_of_progress_bars_and_crlf_lines():
+    import io
+    import os
+    import threading
+
+    r, w = os.pipe()
+    os.write(w, b"[data] x\r\n\rbar 50%\rbar 100%\r\n[check FAILED] y\r\n\r\rcleared\r   \r")
+    os.close(w)
+    lines, shown = [], io.BytesIO()
+    cli._pump(r, [shown], lines, threading.Lock())
+    os.close(r)
+    assert lines == [b"[data] x", b"bar 100%", b"[check FAILED] y"]
+    assert shown.getvalue().startswith(b"[data] x\r\n\rbar 50%")    # the terminal sees it all
