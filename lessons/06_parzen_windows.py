@@ -1,5 +1,5 @@
-"""Lesson 06: Parzen windows -- one Gaussian per sample, the bandwidth, and windows that follow the manifold
-========================================================================================================
+"""Lesson 06: Parzen windows, the bandwidth, and windows that follow the manifold
+==============================================================================
 
 Slides, part 02 ("1D Example", "2D Example": classical, manifold and non-local Parzen windows)::
 
@@ -14,6 +14,7 @@ Slides, part 02 ("1D Example", "2D Example": classical, manifold and non-local P
    (Vincent & Bengio 2003) flatten each window along the local direction of the curve,
    estimated from the point's k neighbours; Non-local Manifold Parzen (Bengio, Larochelle &
    Vincent 2006) lets a small network predict that direction from x, sharing what it learns.
+
 Every hyperparameter is chosen on a validation split; the test set is only scored.
 """
 import numpy as np

@@ -1,5 +1,5 @@
-"""Lesson 07: the autoencoder beside PCA -- a linear AE spans the PCA subspace, a nonlinear one does better
-=======================================================================================================
+"""Lesson 07: the autoencoder beside PCA -- the same subspace when linear, better when not
+=======================================================================================
 
 Slides, part 03 ("Autoencoders", "Linear Autoencoder", "Principle Component Analysis"):
 ``z = h(x)``, ``y = g(h(x))``, minimise ``sum_x L(x, g(h(x)))``. With linear units and squared loss
