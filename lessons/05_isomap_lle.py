@@ -1,6 +1,7 @@
-"""Lesson 05: Isomap and LLE -- unrolling the swiss roll with a neighbourhood graph.
+"""Lesson 05: Isomap and LLE -- unrolling the swiss roll with a neighbourhood graph
+=================================================================================
 
-Slides, part 02 ("Isomap", "LLE"):
+Slides, part 02 ("Isomap", "LLE")::
 
     Isomap  1. construct the neighbourhood graph d_x(i, j) (K nearest neighbours, or radius eps)
             2. shortest paths approximate geodesic distances (Floyd--Warshall:
@@ -25,12 +26,28 @@ from scratchae.lesson import check, header, parse_args, save_figure
 from scratchae.manifold import PCA, Isomap, LocallyLinearEmbedding, knn, knn_graph
 from scratchae.viz import _plt
 
-args = parse_args(__doc__.splitlines()[0])
+args = parse_args("Lesson 05: Isomap and LLE -- unrolling the swiss roll")
 plt = _plt()
 np.set_printoptions(precision=4, suppress=True)
 header("Lesson 05 -- Isomap and LLE")
+
+# %%
+# Knobs
+# -----
+# The number of points on each surface, the neighbourhood size of Isomap (LLE uses ``K + 2``),
+# and the too-large neighbourhood of part 4.
 N = 1000 if args.quick else 2500
 K = 10
+K_TOO_MANY = 30
+print(f"[data] synthetic: swiss roll and S-curve, {N} points each (and a second swiss roll of "
+      "1000 points)")
+
+# %%
+# Helpers: the true coordinates and three scores
+# ----------------------------------------------
+# Each synthetic point comes with its true position on the sheet, so an embedding can be scored
+# against the truth: rank correlation with the position along the curve, the share of true
+# 10-nearest neighbours kept, and the Procrustes misfit of the shape.
 
 
 def arc_length(t):
@@ -80,7 +97,11 @@ def draw_graph(ax, X, graph, colour, bad=None, title=""):
     ax.set_zticks([])
 
 
-# ------------------------------------------------------------------ 1. the neighbourhood graph
+# %%
+# 1. The neighbourhood graph
+# --------------------------
+# ``i -- j`` when ``j`` is among the ``K`` nearest of ``i`` or the other way round; the edge weight
+# is the straight-line distance. Shortest paths through the graph estimate geodesic distances.
 print(f"\n1. The swiss roll, N = {N}: the K = {K} nearest-neighbour graph")
 X, t = swiss_roll(N, rng=args.seed)
 U = unrolled("swiss roll", X, t)
@@ -118,7 +139,11 @@ ax.legend(fontsize=8, markerscale=4)
 ax.set_title("Geodesic vs Euclidean distance")
 save_figure(fig, args, "05_graph_and_geodesics.png")
 
-# ------------------------------------------------------------ 2. Floyd--Warshall = Dijkstra
+# %%
+# 2. Floyd--Warshall and Dijkstra
+# -------------------------------
+# The slide's triple loop and Dijkstra from every node compute the same distances; the library's
+# kernel runs Dijkstra.
 print("\n2. Shortest paths: the slide's Floyd--Warshall and Dijkstra from every node agree")
 small = knn_graph(X[:300], K)
 ident = np.arange(300, dtype=np.int64)
@@ -131,7 +156,9 @@ check(np.allclose(fw, dj, rtol=1e-12, atol=0), "Floyd-Warshall and Dijkstra give
 print(f"   MDS of d_G: top eigenvalues of -1/2 J D_G^2 J {np.array2string(iso.eigenvalues_)};"
       f" a 2-D sheet gives two large ones")
 
-# ---------------------------------------------------------- 3. PCA vs Isomap vs LLE, 2 shapes
+# %%
+# 3. PCA, Isomap and LLE on two surfaces
+# --------------------------------------
 print("\n3. PCA vs Isomap vs LLE, scored against the true unrolled coordinates")
 print("   (rank corr. of the best coordinate with t | share of 10-NN kept | Procrustes misfit)")
 results = {}
@@ -148,7 +175,7 @@ for row, (name, gen) in enumerate([("swiss roll", swiss_roll), ("S-curve", s_cur
     ax.set_yticks([])
     ax.set_zticks([])
     for col, (method, est) in enumerate([("PCA", PCA(2)), ("Isomap", Isomap(n_neighbors=K)),
-                                         ("LLE", LocallyLinearEmbedding(n_neighbors=12))], 1):
+                                         ("LLE", LocallyLinearEmbedding(n_neighbors=K + 2))], 1):
         Y = est.fit_transform(Xs)
         rho = max(abs(rank_corr(Y[:, j], ts)) for j in range(2))
         kept, mis = neighbours_kept(Us, Y), procrustes(Us, Y)
@@ -172,13 +199,17 @@ check(results["swiss roll", "PCA"][0] < 0.9,
 print("   LLE keeps neighbourhoods but not distances: its coordinates are scaled to unit "
       "variance\n   per direction (Y^T Y = I), so the sheet comes out squeezed and bent.")
 
-# ------------------------------------------------------------ 4. too many neighbours
+# %%
+# 4. Too many neighbours
+# ----------------------
+# An edge is a short circuit when the two points it joins are more than three times farther
+# apart along the sheet than in space: the edge jumps between layers of the roll.
 print("\n4. The failure case: too many neighbours short-circuit the roll (N = 1000)")
 Xf, tf = swiss_roll(1000, rng=args.seed + 2)
 Uf = unrolled("swiss roll", Xf, tf)
 fig = plt.figure(figsize=(12, 7.5))
 summary = {}
-for col, k in enumerate((10, 30)):
+for col, k in enumerate((K, K_TOO_MANY)):
     g = knn_graph(Xf, k)
     rows_, cols_ = g.rows(), g.indices
     along = np.linalg.norm(Uf[rows_] - Uf[cols_], axis=1)
@@ -196,22 +227,37 @@ for col, k in enumerate((10, 30)):
     a.set_xticks([])
     a.set_yticks([])
 save_figure(fig, args, "05_short_circuit.png")
-check(summary[10][0] == 0 and summary[30][0] > 0, "K = 30 adds edges across the layers; K = 10"
-      " has none")
-check(summary[30][1] < 0.8 < 0.99 < summary[10][1],
-      "short circuits fold the embedding: order along the roll is lost")
+check(summary[K][0] == 0 and summary[K_TOO_MANY][0] > 0,
+      f"K = {K_TOO_MANY} adds edges across the layers ({summary[K_TOO_MANY][0]}); K = {K} has none")
+check(summary[K_TOO_MANY][1] < 0.8 < 0.99 < summary[K][1],
+      f"short circuits fold the embedding: rank correlation {summary[K][1]:.3f} with K = {K}, "
+      f"{summary[K_TOO_MANY][1]:.3f} with K = {K_TOO_MANY}")
 
-print("\nSummary")
-print(" - Isomap replaces straight-line distances by shortest paths in a neighbourhood graph,")
-print("   then runs classical MDS: on the swiss roll the two top eigenvalues give the unrolled")
-print("   sheet. Dijkstra from every node computes the slide's Floyd-Warshall distances.")
-print(" - LLE keeps only local geometry (each point as a barycentre of its neighbours); the")
-print("   embedding is the bottom of (I - W)^T (I - W), with no notion of long distances.")
-print(" - Both hinge on the neighbourhood size: too small and the graph falls apart (an error")
-print("   naming the components), too large and edges jump across the manifold.")
-print("\nExercises")
-print(" 1. Add noise (swiss_roll(N, noise=1.0)). Which K still works for Isomap, and for LLE?")
-print(" 2. Use epsilon-Isomap (Isomap(n_neighbors=None, radius=r)). Find the smallest r whose")
-print("    graph is connected and the largest without short circuits. Is there a gap between?")
-print(" 3. Fit Isomap on 1,000 MNIST digits of 3 classes. Does the 2-D map separate them better")
-print("    than PCA's (lesson 04)?")
+# %%
+# Summary
+# -------
+sr, sc = results["swiss roll", "Isomap"], results["swiss roll", "PCA"]
+print(f"""
+Summary
+-------
+* Isomap replaces straight-line distances by shortest paths in a neighbourhood graph (median
+  error {err_graph:.1%} against {err_eucl:.1%} for straight lines, on pairs far apart along the
+  sheet), then runs classical MDS: on the swiss roll its two coordinates keep the order along the
+  roll (rank correlation {sr[0]:.3f}; PCA's flat projection {sc[0]:.3f}). Dijkstra from every
+  node computes the slide's Floyd-Warshall distances.
+* LLE keeps only local geometry (each point as a barycentre of its neighbours): it kept
+  {results["swiss roll", "LLE"][1]:.2f} of the true 10-NN on the swiss roll (PCA
+  {results["swiss roll", "PCA"][1]:.2f}), with no notion of long distances.
+* Both hinge on the neighbourhood size: with K = {K_TOO_MANY} the graph had
+  {summary[K_TOO_MANY][0]} edges across the layers and Isomap's rank correlation fell to
+  {summary[K_TOO_MANY][1]:.3f}.
+
+Exercises
+---------
+1. Add noise (swiss_roll(N, noise=1.0)). Which K still works for Isomap, and for LLE?
+2. Use epsilon-Isomap (Isomap(n_neighbors=None, radius=r)). Find the smallest r whose
+   graph is connected and the largest without short circuits. Is there a gap between?
+3. Fit Isomap on 1,000 MNIST digits of 3 classes. Does the 2-D map separate them better
+   than PCA's (lesson 04)?
+4. Write PCA and the MDS step of Isomap yourself: scratchae exercises start 10_pca_isomap.
+""")

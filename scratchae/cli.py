@@ -1,7 +1,7 @@
-"""``scratchae`` command line.
+"""``scratchae`` command line: run the course, re-run the papers' numbers, time the code.
 
     scratchae lessons list
-    scratchae lessons run N|all [--quick|--full] [--out DIR]
+    scratchae lessons run N|N,M,...|all [--quick|--full] [--out DIR] [--seed S] [--threads N]
     scratchae reproduce list | NAME|all [--quick] [--out DIR]
     scratchae bench list | NAME|all [--quick] [--out DIR]
     scratchae exercises list | start NAME [--dir DIR] | check NAME [--file F]
@@ -50,6 +50,152 @@ def _first_doc_line(path):
     return m.group(1).strip() if m else ""
 
 
+_DIGIT_LOADERS = ("load_digits_or_glyphs", "load_mnist")
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
+def _probe_mnist(chosen, env):
+    """Try MNIST once for the whole run (find it, or download it); after a failure set
+    ``SCRATCHAE_OFFLINE=1`` in ``env`` so that no lesson tries again."""
+    if env.get("SCRATCHAE_FORCE_GLYPHS", "").strip().lower() in ("1", "true", "yes"):
+        return
+    if not any(any(f in p.read_text(encoding="utf-8") for f in _DIGIT_LOADERS)
+               for _, _, p in chosen):
+        return
+    from scratchae.data.mnist import ensure_mnist
+
+    reason = ensure_mnist()
+    if reason is not None:
+        print(f"[notice] MNIST is {reason}; the lessons use glyph digits, and none of them "
+              "tries to download it again in this run.", flush=True)
+        env["SCRATCHAE_OFFLINE"] = "1"
+
+
+def _pump(stream, sinks, lines, lock):
+    """Copy ``stream`` (bytes) to ``sinks`` as it arrives; keep its finished lines in ``lines``
+    (a progress bar's carriage-return updates reduced to their last state)."""
+    pending = b""
+    while True:
+        try:
+            chunk = os.read(stream, 4096)
+        except OSError:           # a pty's reader gets EIO when the child closes it
+            chunk = b""
+        if not chunk:
+            break
+        with lock:
+            for sink in sinks:
+                sink.write(chunk)
+                sink.flush()
+            pending += chunk
+            *done, pending = pending.split(b"\n")
+            lines.extend(kept for kept in map(_last_state, done) if kept.strip())
+    with lock:
+        if _last_state(pending).strip():
+            lines.append(_last_state(pending))
+
+
+def _last_state(line):
+    """What a terminal shows of ``line`` after its carriage returns (a pty ends lines in CR LF)."""
+    return line.rstrip(b"\r").split(b"\r")[-1]
+
+
+def _run_teed(cmd, env, log_path):
+    """Run ``cmd`` showing its stdout and stderr live; write both (in order of arrival) to
+    ``log_path``. stderr goes through a pseudo-terminal when ours is a terminal, so progress bars
+    still show. Returns the exit code."""
+    import threading
+
+    lines, lock = [], threading.Lock()
+    out_r, out_w = os.pipe()
+    use_pty = sys.stderr.isatty() and os.name == "posix"
+    if use_pty:
+        import fcntl
+        import pty
+        import shutil
+        import struct
+        import termios
+        err_r, err_w = pty.openpty()
+        cols, rows = shutil.get_terminal_size((100, 24))   # a new pty is 0 x 0: bars would vanish
+        fcntl.ioctl(err_w, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    else:
+        err_r, err_w = os.pipe()
+    proc = subprocess.Popen(cmd, env=env, stdout=out_w, stderr=err_w)
+    os.close(out_w)
+    os.close(err_w)
+    threads = [threading.Thread(target=_pump, args=(fd, [sink.buffer], lines, lock))
+               for fd, sink in ((out_r, sys.stdout), (err_r, sys.stderr))]
+    for t in threads:
+        t.start()
+    code = proc.wait()
+    for t in threads:
+        t.join()
+    os.close(out_r)
+    os.close(err_r)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_bytes(b"\n".join(lines) + b"\n")
+    return code
+
+
+def _children_cpu():
+    """CPU seconds (user + system) used so far by finished child processes."""
+    try:
+        import resource
+    except ImportError:               # not on Windows
+        return float("nan")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _write_index(out, results):
+    """``out/index.md``: per lesson its status, time, data source, checks and figures."""
+    total = sum(r["seconds"] for r in results)
+    total_cpu = sum(r["cpu"] for r in results)
+    n_ok = sum(r["status"] == "ok" for r in results)
+    md = ["# scratchae lessons", "",
+          f"{n_ok} of {len(results)} lessons passed in {total:.1f} s ({total_cpu:.1f} s of CPU).",
+          "", "| lesson | status | time (s) | CPU (s) | data | checks ok | checks failed |",
+          "| --- | --- | ---: | ---: | --- | ---: | ---: |"]
+    for r in results:
+        md.append(f"| [{r['folder']}]({r['folder']}/output.txt) | {r['status']} | "
+                  f"{r['seconds']:.1f} | {r['cpu']:.1f} | {r['data'] or '-'} | {len(r['ok'])} | "
+                  f"{len(r['failed'])} |")
+    for r in results:
+        md += ["", f"## {r['folder']}", "",
+               f"- status: {r['status']}, {r['seconds']:.1f} s ({r['cpu']:.1f} s CPU); printed "
+               "text in "
+               f"[output.txt]({r['folder']}/output.txt)",
+               f"- data: {r['data'] or 'none printed'}"]
+        for claim in r["ok"]:
+            md.append(f"- [check ok] {claim}")
+        for claim in r["failed"]:
+            md.append(f"- **[check FAILED]** {claim}")
+        for fig in r["figures"]:
+            try:
+                rel = Path(fig).resolve().relative_to(out.resolve()).as_posix()
+            except ValueError:
+                rel = fig
+            md.append(f"- figure: [{Path(fig).name}]({rel})")
+    path = out / "index.md"
+    path.write_text("\n".join(md) + "\n", encoding="utf-8")
+    return path
+
+
+def _summarise(text):
+    """The ``[data]``, ``[check ok]``, ``[check FAILED]`` and ``[figure]`` lines of a lesson."""
+    found = {"data": None, "ok": [], "failed": [], "figures": []}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[data] ") and found["data"] is None:
+            found["data"] = line[len("[data] "):]
+        elif line.startswith("[check ok] "):
+            found["ok"].append(line[len("[check ok] "):])
+        elif line.startswith("[check FAILED] "):
+            found["failed"].append(line[len("[check FAILED] "):])
+        elif line.startswith("[figure] "):
+            found["figures"].append(line[len("[figure] "):])
+    return found
+
+
 def _lessons(args):
     lessons = list_lessons()
     if args.action == "list":
@@ -66,23 +212,35 @@ def _lessons(args):
             raise SystemExit(f"scratchae: no lesson numbered {sorted(unknown)}; "
                              f"have {[l[0] for l in lessons]}")
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, MPLBACKEND="Agg")
-    failures, t_all = [], time.perf_counter()
+    if args.threads:
+        env.update({v: str(args.threads) for v in _THREAD_VARS})
+    _probe_mnist(chosen, env)
+    results, t_all = [], time.perf_counter()
     for i, (number, name, path) in enumerate(chosen, 1):
+        folder = f"{number:02d}_{name}"
         print(f"\n[{i}/{len(chosen)}] lesson {number:02d} {name} "
               f"({'quick' if args.quick else 'full'})", flush=True)
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), _children_cpu()
         cmd = [sys.executable, str(path), "--quick" if args.quick else "--full",
-               "--out", str(out / f"{number:02d}_{name}")]
-        code = subprocess.call(cmd, env=env)
-        dt = time.perf_counter() - t0
+               "--out", str(out / folder)]
+        if args.seed is not None:
+            cmd += ["--seed", str(args.seed)]
+        code = _run_teed(cmd, env, out / folder / "output.txt")
+        dt, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
         status = "ok" if code == 0 else f"FAILED (exit {code})"
-        print(f"[{i}/{len(chosen)}] lesson {number:02d} {name}: {status} in {dt:.1f} s", flush=True)
-        if code != 0:
-            failures.append(f"{number:02d}_{name}")
+        print(f"[{i}/{len(chosen)}] lesson {number:02d} {name}: {status} in {dt:.1f} s "
+              f"(CPU {cpu:.1f} s)", flush=True)
+        text = (out / folder / "output.txt").read_text(encoding="utf-8", errors="replace")
+        results.append(dict(folder=folder, status=status, seconds=dt, cpu=cpu, **_summarise(text)))
     total = time.perf_counter() - t_all
+    index = _write_index(out, results)
+    failures = [r["folder"] for r in results if r["status"] != "ok"]
+    cpu = sum(r["cpu"] for r in results)
     print(f"\n{len(chosen) - len(failures)} of {len(chosen)} lessons ran in {total:.1f} s "
-          f"({total / 60:.1f} min); figures in {out}")
+          f"({total / 60:.1f} min, {cpu:.1f} s of CPU); figures and printed text in {out}, "
+          f"index in {index}")
     if failures:
         print(f"failed: {', '.join(failures)}")
         return 1
@@ -108,8 +266,32 @@ def _entries(kind, args):
     return 0
 
 
+_DESCRIPTION = """\
+scratchae teaches autoencoders from scratch in NumPy. Its lessons/ are a course in the slides'
+order: each lesson prints the numbers it teaches, checks its claims, and saves its figures.
+Lessons read MNIST from $SCRATCHAE_DATA/mnist or the user cache (downloading it once), and use
+font-rendered glyph digits when it cannot be had (SCRATCHAE_OFFLINE=1 forbids downloads;
+SCRATCHAE_FORCE_GLYPHS=1 uses the glyph digits even when MNIST is there)."""
+
+_EXAMPLES = """\
+examples:
+  scratchae lessons list                  name every lesson
+  scratchae lessons run all               the whole course, quick mode
+  scratchae lessons run 2                 one lesson
+  scratchae lessons run 4,7 --full        two lessons at the papers' scale
+  scratchae lessons run all --threads 1   one BLAS thread per lesson (a busy machine)
+  scratchae reproduce list                the papers' numbers we re-run
+  scratchae reproduce pca-mnist           one of them: our number beside the paper's
+  scratchae bench list                    timings against PyTorch / scikit-learn
+
+Each lesson's printed text goes to OUT/NN_name/output.txt beside its figures, and
+OUT/index.md lists every lesson's status, time, data, checks and figures."""
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="scratchae", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="scratchae", description=_DESCRIPTION,
+                                     epilog=_EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
     lessons = sub.add_parser("lessons", help="list or run the lessons in slide order")
@@ -118,9 +300,18 @@ def build_parser():
     run = lsub.add_parser("run", help="run lessons: a number, a comma list, or all")
     run.add_argument("which", help="N, N,M,... or all")
     mode = run.add_mutually_exclusive_group()
-    mode.add_argument("--quick", dest="quick", action="store_true", default=True)
-    mode.add_argument("--full", dest="quick", action="store_false")
-    run.add_argument("--out", default="scratchae-out/lessons", help="folder for figures")
+    mode.add_argument("--quick", dest="quick", action="store_true", default=True,
+                      help="the default: small data and few epochs, the whole course in minutes")
+    mode.add_argument("--full", dest="quick", action="store_false",
+                      help="the papers' scale (all of MNIST, many epochs): hours in all")
+    run.add_argument("--out", default="scratchae-out/lessons",
+                     help="folder for each lesson's figures and output.txt, and index.md "
+                          "(default %(default)s)")
+    run.add_argument("--seed", type=int, default=None,
+                     help="seed passed to every lesson (default: each lesson's own, 0)")
+    run.add_argument("--threads", type=int, default=None, metavar="N",
+                     help="limit BLAS/OpenMP/numba to N threads in each lesson (default: leave "
+                          "as is); 1 helps when other jobs share the cores")
 
     for kind, helptext in (("reproduce", "re-run a paper's number on real data"),
                            ("bench", "time ours against PyTorch / scikit-learn")):

@@ -8,7 +8,8 @@ offline.
 raises :class:`~scratchae.data.DatasetNotFoundError`) a notice is printed and the same numbers of
 :func:`~scratchae.data.glyphs.glyph_digits` are returned instead. A damaged MNIST file is *not*
 papered over: its error propagates. Setting ``SCRATCHAE_FORCE_GLYPHS=1`` skips MNIST (to try the
-offline path on a machine that has MNIST).
+offline path on a machine that has MNIST); ``SCRATCHAE_OFFLINE=1`` uses MNIST only if its files are
+already on disk, never downloading them.
 """
 import os
 from typing import NamedTuple
@@ -64,7 +65,10 @@ def load_digits_or_glyphs(n_train=None, n_test=None, rng=None, path=None, downlo
             train = load_mnist(path=path, split="train", download=download)
             test = load_mnist(path=path, split="test", download=download)
         except DatasetNotFoundError:
-            reason = "its files were neither found nor downloadable"
+            from scratchae.data.mnist import offline
+            reason = ("its files were not found and SCRATCHAE_OFFLINE=1 forbids downloading"
+                      if offline() and download else
+                      "its files were neither found nor downloadable")
         else:
             return DigitData(_subset(*train, n_train, rng), _subset(*test, n_test, rng), "mnist")
     n_train = GLYPH_DEFAULT_SIZES[0] if n_train is None else n_train

@@ -9,6 +9,7 @@ They are looked for in ``path=``, then ``$SCRATCHAE_DATA/mnist``, then the user 
 (``$SCRATCHAE_CACHE/mnist``, else ``$XDG_CACHE_HOME/scratchae/mnist``, else
 ``~/.cache/scratchae/mnist``); a missing file is downloaded into the user cache from the mirrors
 in ``MNIST_MIRRORS`` (or the whitespace/comma-separated list in ``$SCRATCHAE_MNIST_MIRROR``).
+Setting ``SCRATCHAE_OFFLINE=1`` forbids every download (a missing file then raises at once).
 Every file, found or downloaded, must match the sha256 of its *decompressed* bytes in
 ``MNIST_SHA256``; a download that does not is deleted.
 
@@ -34,7 +35,8 @@ from scratchae.data._common import (
     candidate_dirs, check_choice, check_validation_size, finish,
 )
 
-__all__ = ["load_mnist", "parse_idx", "MNIST_SHA256", "MNIST_MIRRORS", "MNIST_FILES"]
+__all__ = ["load_mnist", "parse_idx", "MNIST_SHA256", "MNIST_MIRRORS", "MNIST_FILES",
+           "offline", "ensure_mnist"]
 
 #: sha256 of the decompressed IDX files of the official distribution.
 MNIST_SHA256 = {
@@ -202,6 +204,36 @@ def _parse_cached(resolved, size, mtime_ns, sha256):
 
 # --------------------------------------------------------------------------- finding files
 
+def offline():
+    """True when ``$SCRATCHAE_OFFLINE`` is set to 1/true/yes: no download is attempted."""
+    return os.environ.get("SCRATCHAE_OFFLINE", "").strip().lower() in ("1", "true", "yes")
+
+
+def ensure_mnist(path=None, download=True):
+    """Make sure the four MNIST files are at hand (found, or downloaded once), without parsing them.
+
+    Returns ``None`` when they are, else a one-line reason they are not. A damaged file still
+    raises ``DatasetIntegrityError``. ``scratchae lessons run`` calls this once per run, so that
+    lessons after a failed download do not try again.
+    """
+    where = " or ".join(str(d) for d in candidate_dirs("mnist", path))
+    for pair in MNIST_FILES.values():
+        for name in pair:
+            try:
+                _locate(name, path, download=False)
+                continue
+            except DatasetNotFoundError:
+                pass
+            if not download or offline():
+                switch = "SCRATCHAE_OFFLINE=1" if download else "download=False"
+                return f"not in {where}, and {switch} forbids downloading"
+            result = _download(name, cache_dir("mnist"))
+            if not isinstance(result, Path):
+                return (f"not in {where}, and the download failed: "
+                        f"{result[0] if result else 'no mirror to try'}")
+    return None
+
+
 def _mirrors():
     env = os.environ.get("SCRATCHAE_MNIST_MIRROR", "").strip()
     return tuple(m for m in re.split(r"[\s,]+", env) if m) if env else MNIST_MIRRORS
@@ -215,7 +247,9 @@ def _locate(name, path, download):
             if candidate.is_file():
                 return candidate
     failures = []
-    if download:
+    if download and offline():
+        download = "offline"
+    elif download:
         path_or_failures = _download(name, cache_dir("mnist"))
         if isinstance(path_or_failures, Path):
             return path_or_failures
@@ -233,7 +267,9 @@ def _not_found_message(name, path, download, failures):
         f"SCRATCHAE_DATA to a folder holding an mnist/ sub-folder)\n  {cache_dir('mnist')}  "
         f"(the user cache; move it with SCRATCHAE_CACHE or XDG_CACHE_HOME)",
     ]
-    if not download:
+    if download == "offline":
+        lines.append("Downloading was switched off (SCRATCHAE_OFFLINE=1).")
+    elif not download:
         lines.append("Downloading was switched off (download=False).")
     elif failures:
         lines.append("Downloading failed:\n" + "\n".join(f"  {f}" for f in failures))
