@@ -176,8 +176,8 @@ print("  * the SCAE's noise penalty divided by sigma^2 tends to ||J_h(x)||_F^2: 
 print(f"    analytic, noise-free limit (ratio {ratios[0.01] / exact:.3f} at sigma = 0.01).")
 print(f"  * of AE, AE+wd, DAE-b and CAE, the CAE contracts the representation most "
       f"({j['CAE']:.2f} vs {j['AE']:.2f}\n    for the AE; the SCAE, the same penalty estimated "
-      f"with noise, {j['SCAE']:.2f}) and has the most\n    saturated units (SAT {sat['CAE']:.0%} vs "
-      f"{sat['AE']:.0%} for the AE, {sat['DAE-b']:.0%} for the DAE-b):")
+      f"with noise, {j['SCAE']:.2f}) and has the most\n    saturated units (SAT "
+      f"{sat['CAE']:.0%} vs {sat['AE']:.0%} for the AE, {sat['DAE-b']:.0%} for the DAE-b):")
 print(f"    of sum_j (h_j(1-h_j))^2 ||W_j||^2 it shrank the slope factor "
       f"({slope['CAE']:.2f} vs {slope['AE']:.2f});\n    its rms weight row norm is "
       f"{w_norm['CAE']:.2f} (AE {w_norm['AE']:.2f}).")
