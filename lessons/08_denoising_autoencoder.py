@@ -1,5 +1,4 @@
-"""
-Lesson 08: the denoising autoencoder
+"""Lesson 08: the denoising autoencoder
 ====================================
 
 Slides, part 03 ("Denoising AutoEncoder"; Vincent et al. 2008, 2010)::

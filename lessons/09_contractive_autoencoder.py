@@ -1,5 +1,4 @@
-"""
-Lesson 09: contractive autoencoders
+"""Lesson 09: contractive autoencoders
 ===================================
 
 Slides, part 03 ("Stochastic Contractive AutoEncoder", "Contractive AutoEncoder"; Rifai et al.
@@ -36,7 +35,7 @@ args = parse_args("Lesson 09: contractive autoencoders -- the SCAE's noise penal
                   "Jacobian penalty, and the Jacobian/saturation table")
 N_TRAIN, N_TEST = (2000, 1000) if args.quick else (50000, 10000)
 HIDDEN = 200 if args.quick else 1000   # hidden sigmoid units (Rifai et al.: 1000)
-EPOCHS = 50 if args.quick else 100     # passes of Adam over the training digits
+EPOCHS = 50                            # passes of Adam over the training digits (both scales)
 LAMBDA = 4.0                           # CAE penalty weight
 SIGMA = 0.1                            # the SCAE's noise std; its weight is LAMBDA / SIGMA^2
 WEIGHT_DECAY = 1e-2                    # for "AE+wd"

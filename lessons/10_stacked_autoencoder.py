@@ -1,5 +1,4 @@
-"""
-Lesson 10: stacked autoencoders
+"""Lesson 10: stacked autoencoders
 ===============================
 
 Slides, part 03 ("Restricted Boltzmann Machine", "Stacking RBM -> DBN", "Stacking Autoencoder",
