@@ -1,14 +1,21 @@
-"""Lesson 08: the denoising autoencoder -- corruption processes, the L-sample loss, edge-like filters, denoised digits.
+"""Lesson 08: the denoising autoencoder
+====================================
 
-Slides, part 03 ("Denoising AutoEncoder"; Vincent et al. 2008):
+Slides, part 03 ("Denoising AutoEncoder"; Vincent et al. 2008, 2010)::
 
     L_DAE = sum_x E_{q(x~|x)} [L(x, g(h(x~)))]  ~=  sum_x (1/L) sum_l L(x, g(h(x~_l)))
 
-The network sees a corrupted x~ and is scored against the clean x, so it must learn where the
-data lie and "project back" onto that manifold. We look at the three corruptions, check the
-L-sample estimate, compare first-layer filters of an AE and a DAE (the slide's "noise-like vs
-edge-like"), and denoise test digits.
+The network sees a corrupted ``x~`` and is scored against the clean ``x``, so it must learn where
+the data lie and "project back" onto that manifold. We look at the three corruptions, check the
+L-sample estimate, compare the first-layer filters of an AE and a DAE (the slide's "noise-like vs
+edge-like" filters), and denoise test digits.
 """
+# %%
+# Knobs
+# -----
+# The settings a student may change. ``HIDDEN`` and ``LEVEL`` follow the slide's MNIST figure
+# (100 hidden units, zero-masking noise); the filters are trained by plain SGD, as Vincent et al.
+# did -- with Adam and a few epochs the AE's and the DAE's filters look alike (exercise 1).
 import time
 
 import numpy as np
@@ -16,44 +23,62 @@ import numpy as np
 from scratchae import viz
 from scratchae.data.corruption import corrupt, gaussian_noise, mask_noise, salt_and_pepper
 from scratchae.data.fallback import load_digits_or_glyphs
+from scratchae.filter_stats import energy_concentration, neighbour_correlation
 from scratchae.lesson import check, header, parse_args, save_figure
 from scratchae.models import Autoencoder, DenoisingAutoencoder
 from scratchae.models.denoising import corrupted_copies
 
-args = parse_args(__doc__.splitlines()[0])
+args = parse_args("Lesson 08: the denoising autoencoder -- corruptions, the L-sample loss, "
+                  "stroke-like filters, denoised digits")
+N_TRAIN, N_TEST = (2000, 1000) if args.quick else (60000, 10000)
+EPOCHS = 40 if args.quick else 100   # passes of plain SGD over the training digits
+HIDDEN = 100                         # hidden sigmoid units, tied weights
+LEVEL = 0.5                          # fraction of pixels the DAE's masking noise zeroes
+LR, BATCH = 0.3, 20                  # plain SGD step and mini-batch size
+
 header("Lesson 08 -- the denoising autoencoder")
 t_start = time.perf_counter()
-N_TRAIN, N_TEST = (5000, 1000) if args.quick else (60000, 10000)
-EPOCHS = 5 if args.quick else 50
 (x_train, _), (x_test, _), source = load_digits_or_glyphs(N_TRAIN, N_TEST, rng=args.seed)
 rng = np.random.default_rng(args.seed)
-print(f"data: {source}, {len(x_train)} training and {len(x_test)} test digits\n")
+print(f"[data] {source}: {len(x_train)} training, {len(x_test)} test digits\n")
 
-# ------------------------------------------------------------------ 1. three corruptions
+# %%
+# 1. Three corruption processes
+# -----------------------------
+# ``q(x~ | x)`` is a function of the clean digit, a level and a random generator: zero-masking sets
+# a fraction of the pixels to 0, Gaussian noise adds ``N(0, level^2)``, salt-and-pepper sets a
+# fraction of the pixels to 0 or 1 at random. We measure each on the test digits.
 print("1. The corruption processes q(x~ | x), measured on the test set")
 levels = [0.1, 0.25, 0.5]
 x = x_test.astype(np.float64)
 print("   level  masking: zeroed   gaussian: std of x~ - x   salt-and-pepper: changed, in [0,1]")
+changed = {}
 for level in levels:
     m = mask_noise(x, level, rng)
     gn = gaussian_noise(x, level, rng)
     sp = salt_and_pepper(x, level, rng)
     zeroed = np.mean((m == 0) & (x != 0)) / np.mean(x != 0)
-    changed = np.mean(sp != x)
-    print(f"   {level:5.2f}  {zeroed:15.3f}   {np.std(gn - x):23.3f}   {changed:8.3f}, "
+    changed[level] = np.mean(sp != x)
+    print(f"   {level:5.2f}  {zeroed:15.3f}   {np.std(gn - x):23.3f}   {changed[level]:8.3f}, "
           f"{bool(sp.min() >= 0 and sp.max() <= 1)}")
     check(abs(zeroed - level) < 0.01 and abs(np.std(gn - x) - level) < 0.01,
           f"masking zeroes a fraction {level} of the pixels; Gaussian noise has std {level}")
-print("   (salt-and-pepper changes fewer than `level` of the pixels: a hit that draws 0 on a")
-print("    pixel that is already 0 changes nothing -- MNIST is mostly background.)")
+check(all(changed[lv] < lv for lv in levels),
+      "salt-and-pepper changes fewer than `level` of the pixels (a hit that draws 0 on a pixel "
+      "that is already 0 changes nothing; digits are mostly background)")
 digit = x_test[:1]
 rows = [np.concatenate([corrupt(digit, kind, lv, rng) for lv in [0.0] + levels])
         for kind in ("masking", "gaussian", "salt_and_pepper")]
 fig = viz.image_grid(np.concatenate(rows), n_cols=4, row_labels=["masking", "gaussian", "s & p"],
-                     title="Corruption levels 0, 0.1, 0.25, 0.5")
+                     title="Corruption levels 0, 0.1, 0.25, 0.5 (left to right)")
 save_figure(fig, args, "08_corruptions.png")
 
-# ------------------------------------------------------------ 2. the L-sample estimate
+# %%
+# 2. The L-sample estimate of the loss
+# ------------------------------------
+# The expectation over ``q`` cannot be computed exactly, so the DAE averages the loss over ``L``
+# corrupted copies of each digit. An average of ``L`` independent draws has a spread that falls
+# like ``1/sqrt(L)``; we measure it on an untrained DAE over 30 independent draws of the noise.
 print("\n2. E_q[L(x, g(h(x~)))] cannot be computed exactly; the DAE averages L corrupted copies")
 probe = DenoisingAutoencoder([784, 100], corruption="masking", level=0.25, seed=args.seed)
 batch = x_train[:100].astype(np.float64)
@@ -71,43 +96,68 @@ ratio = spread[1] / spread[16]
 check(2.5 < ratio < 6.5, f"the spread of the estimate falls like 1/sqrt(L): std(L=1)/std(L=16) = "
       f"{ratio:.1f} (sqrt(16) = 4)")
 
-# ------------------------------------------------------------------- 3. AE vs DAE filters
-HIDDEN, LEVEL = 300, 0.5
-print(f"\n3. One hidden layer of {HIDDEN} sigmoid units, tied weights, cross-entropy; the DAE "
-      f"with {LEVEL:.0%}\n   zero-masking noise. Same initial weights, same epochs.")
+# %%
+# 3. AE and DAE filters
+# ---------------------
+# The slide: filters of a one-hidden-layer network "must capture low-level features"; ones that
+# still look like noise are badly trained, stroke- or edge-like ones are well trained. We train an
+# AE and a DAE from the same initial weights with the same plain SGD and compare their filters
+# (the rows ``W_j`` of the first layer, drawn as images). Two numbers describe a filter
+# (:mod:`scratchae.filter_stats`): its *neighbour correlation* (0 for white noise, near 1 for a
+# smooth image) and its *energy concentration*, the share of its energy held by its strongest 10%
+# of pixels (0.44 for white noise, near 1 for a local stroke detector).
+print(f"\n3. One hidden layer of {HIDDEN} sigmoid units, tied weights, cross-entropy, plain SGD "
+      f"(lr {LR}, batches of {BATCH})\n   for {EPOCHS} epochs; the DAE with {LEVEL:.0%} "
+      "zero-masking noise. Same initial weights.")
 ae = Autoencoder([784, HIDDEN], tied=True, seed=args.seed, dtype=np.float32)
 dae = DenoisingAutoencoder([784, HIDDEN], tied=True, corruption="masking", level=LEVEL,
                            seed=args.seed, dtype=np.float32)
 for name, model in (("AE", ae), ("DAE", dae)):
     t0 = time.perf_counter()
-    h = model.fit(x_train, epochs=EPOCHS, batch_size=50, lr=2e-3, progress=False)
+    h = model.fit(x_train, epochs=EPOCHS, batch_size=BATCH, optimizer="sgd", lr=LR)
     print(f"   {name:3s}: {EPOCHS} epochs in {time.perf_counter() - t0:4.1f} s, "
           f"final training loss {h['loss'][-1]:.2f}")
 
+W = {"AE": ae.encoder.layers[0].W, "DAE": dae.encoder.layers[0].W}
+noise = np.random.default_rng(args.seed).normal(size=(HIDDEN, 784))
+conc = {name: energy_concentration(w) for name, w in W.items()}
+corr = {name: neighbour_correlation(w) for name, w in W.items()}
+conc["noise"], corr["noise"] = energy_concentration(noise), neighbour_correlation(noise)
+print("   filters of            energy in strongest 10% of pixels   neighbour correlation")
+for name in ("noise", "AE", "DAE"):
+    label = "white noise (reference)" if name == "noise" else name
+    print(f"   {label:23s} {conc[name]:20.3f}   {corr[name]:20.3f}")
+check(conc["DAE"] > conc["AE"] + 0.05,
+      f"the DAE's filters are more local than the AE's: energy concentration {conc['DAE']:.3f} "
+      f"vs {conc['AE']:.3f} (margin 0.05)")
+check(corr["DAE"] > corr["AE"],
+      f"and smoother: neighbour correlation {corr['DAE']:.3f} vs {corr['AE']:.3f}")
+for name in ("AE", "DAE"):
+    fig = viz.image_grid(W[name][:50], n_cols=10, normalize=True,
+                         title=f"First-layer filters of the {name} (each stretched to its own "
+                               f"range): energy concentration {conc[name]:.2f}, neighbour "
+                               f"correlation {corr[name]:.2f}")
+    save_figure(fig, args, f"08_filters_{name.lower()}.png")
+per_filter = {name: [energy_concentration(w[j:j + 1]) for j in range(HIDDEN)]
+              for name, w in W.items()}
+fig, ax = viz._plt().subplots(figsize=(6.5, 3.8))
+bins = np.linspace(0.3, 1.0, 36)
+for name in ("AE", "DAE"):
+    ax.hist(per_filter[name], bins=bins, histtype="step", lw=2,
+            label=f"{name} (mean {conc[name]:.2f})")
+ax.axvline(conc["noise"], color="grey", ls=":", label=f"white noise ({conc['noise']:.2f})")
+ax.set_xlabel("share of a filter's energy in its strongest 10% of pixels")
+ax.set_ylabel("number of filters")
+ax.set_title(f"DAE filters are more local ({source}, {EPOCHS} epochs of SGD)")
+ax.legend()
+save_figure(fig, args, "08_filter_concentration.png")
 
-def smoothness(W):
-    """Mean correlation between horizontally and vertically adjacent weights of each filter:
-    ~0 for noise, near 1 for smooth stroke/edge detectors."""
-    F = W.reshape(-1, 28, 28).astype(np.float64)
-    F = (F - F.mean(axis=(1, 2), keepdims=True)) / F.std(axis=(1, 2), keepdims=True)
-    horizontal = np.mean(F[:, :, 1:] * F[:, :, :-1], axis=(1, 2))
-    vertical = np.mean(F[:, 1:, :] * F[:, :-1, :], axis=(1, 2))
-    return float(np.mean((horizontal + vertical) / 2))
-
-
-s_ae, s_dae = smoothness(ae.encoder.layers[0].W), smoothness(dae.encoder.layers[0].W)
-print(f"   neighbour correlation of the filters (0 = noise): AE {s_ae:.3f}   DAE {s_dae:.3f}")
-print("   Vincent et al. trained by plain SGD for many epochs: their AE's filters stayed")
-print("   noise-like while the DAE's became stroke/edge detectors. With Adam and a few epochs")
-print("   both move far from their random start and the difference is small -- look at the two")
-print("   figures, and see exercise 1.")
-for name, model in (("ae", ae), ("dae", dae)):
-    fig = viz.image_grid(model.encoder.layers[0].W[:50], n_cols=10, normalize=True,
-                         title=f"First-layer filters: {name.upper()} "
-                               f"(neighbour correlation {smoothness(model.encoder.layers[0].W):.2f})")
-    save_figure(fig, args, f"08_filters_{name}.png")
-
-# ----------------------------------------------------------------------- 4. denoising
+# %%
+# 4. Denoising test digits
+# ------------------------
+# The DAE was trained to undo its own corruption. We corrupt test digits, pass them through both
+# models and measure the squared error to the *clean* digits. On other kinds of noise the DAE need
+# not win: it learned to undo ``q``, not every corruption.
 print("\n4. Denoising test digits: squared error of g(h(x~)) to the clean x, summed over pixels")
 results = {}
 for kind, level in (("masking", LEVEL), ("salt_and_pepper", 0.1), ("gaussian", 0.3)):
@@ -118,26 +168,46 @@ for kind, level in (("masking", LEVEL), ("salt_and_pepper", 0.1), ("gaussian", 0
     r = results[kind]
     print(f"   {kind:16s} {level:4.2f}: noisy input {r['noisy']:7.2f}   AE {r['AE']:6.2f}   "
           f"DAE {r['DAE']:6.2f}")
-check(results["masking"]["DAE"] < results["masking"]["AE"],
-      "on the noise it was trained for, the DAE restores digits better than the plain AE")
-print("   (on other kinds of noise it need not: a DAE learns to undo its own corruption q.)")
+masked = results["masking"]
+check(masked["DAE"] < masked["AE"],
+      f"on the noise it was trained for, the DAE restores digits better than the plain AE "
+      f"({masked['DAE']:.1f} vs {masked['AE']:.1f})")
+check(masked["DAE"] < masked["noisy"],
+      f"the DAE's output is closer to the clean digit than its masked input "
+      f"({masked['DAE']:.1f} vs {masked['noisy']:.1f})")
 noisy = corrupt(x_test[:10], "masking", LEVEL, np.random.default_rng(1))
 fig = viz.side_by_side([x_test, noisy, ae.reconstruct(noisy), dae.reconstruct(noisy)],
                        ["clean", f"{LEVEL:.0%} masked", "AE", "DAE"], n=10,
-                       title="Denoising: the DAE projects corrupted digits back onto the data")
+                       title=f"Denoising {LEVEL:.0%}-masked digits: squared error per digit "
+                             f"AE {masked['AE']:.1f}, DAE {masked['DAE']:.1f}")
 save_figure(fig, args, "08_denoised.png")
 
+# %%
+# Summary
+# -------
 print(f"\nSummary ({time.perf_counter() - t_start:.0f} s):")
 print("  * the corruptions are functions of (x, level, rng); masking and salt-and-pepper keep")
 print("    pixels in [0, 1], Gaussian noise does not (fine for an input, never for a target).")
-print("  * averaging L corrupted copies shrinks the spread of the loss estimate like 1/sqrt(L).")
+print(f"  * averaging L corrupted copies shrinks the spread of the loss estimate like 1/sqrt(L) "
+      f"(ratio {ratio:.1f} for L = 16).")
+print(f"  * trained by SGD from the same start, many of the DAE's filters became local stroke "
+      f"or blob\n    detectors (mean energy concentration {conc['DAE']:.2f}) while the AE's "
+      f"stayed spread over the\n    whole digit ({conc['AE']:.2f}; white noise "
+      f"{conc['noise']:.2f}).")
 print("  * trained on corrupted inputs, the DAE puts corrupted digits back closer to the clean")
-print(f"    ones ({results['masking']['DAE']:.1f} vs {results['masking']['AE']:.1f} for "
-      f"{LEVEL:.0%} masking).")
-print("Exercises:")
-print("  1. Train with optimizer='sgd', lr=0.1 for 50 epochs and compare the filters again; then")
-print("     train DAEs at 0%, 10%, 20%, 50% masking and plot one filter at each level (the")
-print("     slide's 'Neuron A / Neuron B' figure).")
-print("  2. Train with salt-and-pepper noise and test on masking noise. Which AE wins now?")
-print("  3. Add weight decay to the plain AE (fit(..., weight_decay=1e-4)). Do its filters look")
-print("     like the DAE's (the slide's 'AE with weight decay' panel)?")
+print(f"    ones ({masked['DAE']:.1f} vs {masked['AE']:.1f} for {LEVEL:.0%} masking).")
+
+# %%
+# Exercises
+# ---------
+# Run ``scratchae exercises start 05_tied_autoencoder`` to write the tied autoencoder's forward
+# and backward pass yourself. Then, with this lesson:
+#
+# 1. Train both models with ``optimizer="adam", lr=2e-3`` for 5 epochs on 5000 digits and measure
+#    the two filter numbers again. Does the difference survive?
+# 2. Train DAEs at 0%, 10%, 20% and 50% masking and draw one filter at each level (the slide's
+#    "Neuron A / Neuron B" figure).
+# 3. Train with salt-and-pepper noise and test on masking noise. Which model wins now?
+# 4. Add weight decay to the plain AE (``fit(..., weight_decay=1e-4)``). Do its filters look like
+#    the DAE's (the slide's "AE with weight decay" panel)?
+print("Exercises: scratchae exercises start 05_tied_autoencoder (and the list in this file)")
