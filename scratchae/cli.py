@@ -4,6 +4,7 @@
     scratchae lessons run N|all [--quick|--full] [--out DIR]
     scratchae reproduce list | NAME|all [--quick] [--out DIR]
     scratchae bench list | NAME|all [--quick] [--out DIR]
+    scratchae book [--quick|--full] [--out DIR] [--lessons N,M,...]
 """
 import argparse
 import os
@@ -107,6 +108,15 @@ def _entries(kind, args):
     return 0
 
 
+def _book(args):
+    from scratchae.book import build
+
+    index = build(out=args.out, quick=args.quick, lessons=args.lessons,
+                  lessons_dir=args.lessons_dir, results=args.results)
+    print(index)
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="scratchae", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +138,18 @@ def build_parser():
         p.add_argument("--quick", action="store_true", help="smaller run, for a smoke test")
         p.add_argument("--out", default="scratchae-out", help="folder for NAME.json")
         p.add_argument("--seed", type=int, default=0)
+
+    book = sub.add_parser("book", help="build the course as a web book (needs the docs extra)")
+    bmode = book.add_mutually_exclusive_group()
+    bmode.add_argument("--quick", dest="quick", action="store_true", default=True,
+                       help="run the lessons in quick mode (default)")
+    bmode.add_argument("--full", dest="quick", action="store_false",
+                       help="run the lessons at the papers' scale (long)")
+    book.add_argument("--out", default="scratchae-out/book", help="folder of the built book")
+    book.add_argument("--lessons", default="all", help="N,M,... or all (default)")
+    book.add_argument("--lessons-dir", default=None, help="folder of lesson scripts")
+    book.add_argument("--results", default=None,
+                      help="folder of `scratchae reproduce` JSON (default: the parent of --out)")
     return parser
 
 
@@ -135,6 +157,8 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "lessons":
         return _lessons(args)
+    if args.command == "book":
+        return _book(args)
     return _entries(args.command, args)
 
 
