@@ -7,8 +7,6 @@ lessons run once, under sphinx-gallery, in quick mode unless ``--full`` was aske
 import os
 import re
 
-from sphinx_gallery.sorting import FileNameSortKey
-
 project = "scratchae"
 author = "the scratchae authors"
 copyright = "the scratchae authors, MIT licence"
@@ -37,24 +35,26 @@ napoleon_google_docstring = True
 napoleon_numpy_docstring = True
 
 html_theme = "pydata_sphinx_theme"
-html_title = "scratchae: autoencoders from scratch"
+html_title = "scratchae"
 html_show_sourcelink = False
 html_theme_options = {
     "show_prev_next": True,
     "navigation_with_keys": False,
     "navbar_end": ["theme-switcher"],
-    "secondary_sidebar_items": ["page-toc", "sg_download_links"],
+    # lesson pages have no sections: their width goes to the code and its output instead
+    "secondary_sidebar_items": {"**": ["page-toc"], "lessons/[0-9]*": []},
     "footer_start": ["copyright"],
     "footer_end": [],
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["book.css"]
 
 sphinx_gallery_conf = {
     "examples_dirs": ["lessons_src"],
     "gallery_dirs": ["lessons"],
     # every lesson is run (the default pattern runs only files named plot_*)
     "filename_pattern": r"/\d\d_\w+\.py$",
-    "within_subsection_order": FileNameSortKey,
+    "within_subsection_order": "sphinx_gallery.sorting.FileNameSortKey",
     # --quick or --full, from `scratchae book`'s flag
     "reset_argv": "scratchae.book.gallery_argv",
     # a failed check fails the build at once
@@ -69,27 +69,57 @@ sphinx_gallery_conf = {
     "backreferences_dir": None,
     "reference_url": {},
     "min_reported_time": 0,
+    # its timing pages load CSS/JS from CDNs; `scratchae book` prints the times instead
+    "write_computation_times": False,
 }
 
 
-# Plain-text formulas in the library's docstrings sit in indented blocks after a line ending with
-# a colon. RST would show them as quotes in a proportional font, squashing their alignment; turn
-# such a colon into "::" so they render as literal blocks, as written.
+# The library's docstrings are plain text with a little RST (``literals``, ``::`` blocks). Three
+# plain-text habits would be misread by RST, so each docstring is adjusted before it is parsed:
+# a formula block indented under a line ending in ":" becomes a literal block (as written, in a
+# fixed-width font); "|z|" (an absolute value) would be a substitution and "weights_" (a learned
+# attribute) a link, so their "|" and trailing "_" are escaped outside literals.
 _INDENT = re.compile(r"^(\s*)")
+_TRAILING_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[\s.,;:)\]]|$)")
 
 
-def _literal_formula_blocks(app, what, name, obj, options, lines):
-    for i in range(len(lines) - 2):
-        line = lines[i]
+def _indent(line):
+    return len(_INDENT.match(line).group(1))
+
+
+def _escape_inline(text):
+    parts = text.split("``")
+    for i in range(0, len(parts), 2):          # outside ``inline literals``
+        if ":" in parts[i] and "`" in parts[i]:
+            continue                           # a role such as :class:`~x.Y` stays as is
+        parts[i] = parts[i].replace("|", "\\|")
+        parts[i] = _TRAILING_UNDERSCORE.sub(r"\\_", parts[i])
+    return "``".join(parts)
+
+
+def _plain_text_docstring(app, what, name, obj, options, lines):
+    literal_at = None                          # indentation of the line that opened a literal block
+    for i, line in enumerate(lines):
         stripped = line.strip()
-        if (not stripped.endswith(":") or stripped.endswith("::") or stripped.startswith((":", ".."))
-                or lines[i + 1].strip()):
+        if literal_at is not None:
+            if not stripped or _indent(line) > literal_at:
+                continue
+            literal_at = None
+        nxt = next((l for l in lines[i + 1:] if l.strip()), "")
+        blank_follows = i + 1 < len(lines) and not lines[i + 1].strip()
+        opens_block = (stripped.endswith(":") and blank_follows and nxt
+                       and _indent(nxt) > _indent(line) and not stripped.startswith(".."))
+        if opens_block and not stripped.endswith("::") and not stripped.startswith(":"):
+            line = line + ":"
+            stripped += ":"
+        if stripped.startswith(">>>"):
             continue
-        here = len(_INDENT.match(line).group(1))
-        nxt = lines[i + 2]
-        if nxt.strip() and len(_INDENT.match(nxt).group(1)) > here:
-            lines[i] = line + ":"
+        lines[i] = _escape_inline(line)
+        if stripped.endswith("::") and not stripped.startswith(".. "):
+            literal_at = _indent(line)
+        elif stripped.startswith(".. code") or stripped.startswith(".. math"):
+            literal_at = _indent(line)
 
 
 def setup(app):
-    app.connect("autodoc-process-docstring", _literal_formula_blocks, priority=600)
+    app.connect("autodoc-process-docstring", _plain_text_docstring, priority=600)

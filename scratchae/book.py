@@ -12,7 +12,9 @@ Output layout (``DIR`` defaults to ``scratchae-out/book``)::
     DIR/index.html          the front page
     DIR/lessons/NN_*.html   one page per lesson
     DIR/_downloads/...      the lessons as .py and .ipynb
-    DIR/.src/               what Sphinx read (staging); DIR/.run/ the lessons' own figure files
+
+Beside it, ``.DIR-build/`` holds what Sphinx read (``src/``), its cache (``doctrees/``) and the
+figure files the lessons saved themselves (``run/``); both folders are replaced on every build.
 """
 import json
 import os
@@ -195,9 +197,9 @@ def _speed_pages(readme, docs, src):
     (src / "speed.md").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def _stage(out, docs, lessons, results):
-    """Fill ``out/.src`` with what Sphinx reads."""
-    src = out / ".src"
+def _stage(work, docs, lessons, results, api=True):
+    """Fill ``work/src`` with what Sphinx reads."""
+    src = work / "src"
     shutil.copytree(docs, src, ignore=shutil.ignore_patterns(
         "_build", "__pycache__", "GALLERY_HEADER.rst", "*.png~"))
     gal = src / "lessons_src"
@@ -206,11 +208,20 @@ def _stage(out, docs, lessons, results):
     for _, _, path in lessons:
         shutil.copy2(path, gal / path.name)
     (src / "lesson_list.rst").write_text(_lesson_list(lessons), encoding="utf-8")
-    _api_pages(src)
+    if api:
+        _api_pages(src)
+    else:
+        (src / "api").mkdir()
+        (src / "api" / "index.rst").write_text("API reference\n=============\n\n"
+                                               "(left out of this build)\n", encoding="utf-8")
     readme = docs.parent / "README.md"
     (src / "reproductions.md").write_text(_reproductions_page(readme, results), encoding="utf-8")
     _speed_pages(readme, docs, src)
     return src
+
+
+def _work_dir(out):
+    return out.parent / f".{out.name}-build"
 
 
 def _prepare_out(out):
@@ -220,6 +231,10 @@ def _prepare_out(out):
             raise SystemExit(f"scratchae book: {out} exists and is not a book folder; "
                              "choose another --out or remove it")
         shutil.rmtree(out)
+    work = _work_dir(out)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
     out.mkdir(parents=True)
     (out / _MARK).write_text("built by scratchae book; the whole folder is replaced on rebuild\n")
 
@@ -240,12 +255,23 @@ def select_lessons(lessons_dir=None, which=None):
     return chosen
 
 
+def lesson_times(book):
+    """{lesson: seconds} as sphinx-gallery reported each lesson's run on its page."""
+    found = {}
+    for page in sorted((Path(book) / "lessons").glob("[0-9][0-9]_*.html")):
+        m = re.search(r"Total running time of the script:\s*\((\d+) minutes? ([\d.]+) seconds?\)",
+                      re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        found[page.stem] = int(m.group(1)) * 60 + float(m.group(2)) if m else float("nan")
+    return found
+
+
 def build(out="scratchae-out/book", quick=True, lessons=None, lessons_dir=None, results=None,
-          docs_dir=None, quiet=False):
+          docs_dir=None, quiet=False, api=True):
     """Build the book into ``out``; return the path of its ``index.html``.
 
     ``lessons`` is None (all), or ``"1,2"``/``[1, 2]``: the lesson numbers to include.
     ``results`` is where ``scratchae reproduce`` wrote its JSON (default: the parent of ``out``).
+    ``api=False`` leaves the API reference out (a faster build, for tests).
     Raises ``SystemExit`` with a message if a dependency is missing or the build fails (a lesson
     whose check fails stops the build).
     """
@@ -260,14 +286,15 @@ def build(out="scratchae-out/book", quick=True, lessons=None, lessons_dir=None, 
     docs = Path(docs_dir).resolve() if docs_dir else find_docs_dir()
     results = Path(results) if results else out.parent
     _prepare_out(out)
-    src = _stage(out, docs, chosen, results)
+    work = _work_dir(out)
+    src = _stage(work, docs, chosen, results, api=api)
 
     package_root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ, MPLBACKEND="Agg", SCRATCHAE_BOOK_MODE="quick" if quick else "full",
-               SCRATCHAE_OUT=str(out / ".run"),
+               SCRATCHAE_OUT=str(work / "run"),
                PYTHONPATH=os.pathsep.join(filter(None, [package_root,
                                                          os.environ.get("PYTHONPATH")])))
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / ".doctrees"),
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(work / "doctrees"),
            str(src), str(out)]
     t0 = time.perf_counter()
     code = subprocess.call(cmd, env=env)
@@ -277,7 +304,10 @@ def build(out="scratchae-out/book", quick=True, lessons=None, lessons_dir=None, 
         raise SystemExit(f"scratchae book: the build failed (sphinx exit {code}) after "
                          f"{seconds:.0f} s; see the messages above")
     if not quiet:
-        pages = len(list((out / "lessons").glob("[0-9][0-9]_*.html")))
+        times = lesson_times(out)
+        for name, secs in times.items():
+            print(f"  {name:<32} {secs:7.1f} s")
+        pages = len(times)
         figures = len([p for p in (out / "_images").glob("sphx_glr_*.png")
                        if not p.stem.endswith("_thumb")])
         print(f"scratchae book: {pages} lesson pages, {figures} figure files "

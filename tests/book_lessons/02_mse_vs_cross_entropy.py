@@ -6,7 +6,7 @@ MSE against cross-entropy on one sigmoid neuron -- why a saturated neuron learns
 
 Slides, part 01 ("Type 1: Mean Square Error", "Type 2: Cross Entropy"): one sigmoid neuron,
 input x = 1, target y = 0, learning rate 0.15, started from (w, b) = (0.6, 0.9), output
-a ~ 0.82, and from (w, b) = (2.0, 2.0), output a ~ 0.98.
+a ~ 0.82, and from (w, b) = (2.0, 2.0), output a ~ 0.98::
 
     MSE:  C = (a - y)^2 / 2      delta = (a - y) sigma'(z)     <- sigma'(z) is tiny when a ~ 1
     CE:   C = -[y ln a + (1 - y) ln(1 - a)]      delta = a - y  <- no sigma'(z)
