@@ -42,7 +42,9 @@ html_theme_options = {
     "navigation_with_keys": False,
     "navbar_end": ["theme-switcher"],
     # lesson pages have no sections: their width goes to the code and its output instead
-    "secondary_sidebar_items": {"**": ["page-toc"], "lessons/[0-9]*": []},
+    "secondary_sidebar_items": {"index": ["page-toc"], "api/*": ["page-toc"],
+                                "reproductions": ["page-toc"], "speed*": ["page-toc"],
+                                "lessons/*": []},
     "footer_start": ["copyright"],
     "footer_end": [],
 }

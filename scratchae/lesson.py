@@ -110,9 +110,13 @@ def save_figure(fig, args, name):
 
     path = Path(args.out) / name
     fig.savefig(path, dpi=110, bbox_inches="tight")
-    if not (in_gallery() or in_kernel()):
+    if in_gallery():       # the page shows the figure; the build's scratch path means nothing there
+        print(f"[figure] {name}")
+    elif in_kernel():
+        print(f"[figure] {path}")
+    else:
         plt.close(fig)
-    print(f"[figure] {path}")
+        print(f"[figure] {path}")
     return path
 
 
