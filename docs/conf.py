@@ -48,6 +48,7 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": [],
 }
+html_sidebars = {"index": [], "reproductions": []}   # single pages: no section navigation
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
 

@@ -162,6 +162,28 @@ check(1 + 1 == 3, "one plus one is three")
     assert not (tmp_path / "book" / "lessons" / "01_fails.html").exists()
 
 
+def test_reproductions_page_shows_our_json_runs_and_the_readme_table(tmp_path):
+    import json
+
+    from scratchae.book import _reproductions_page
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n\n## Reproductions\n\n| name | ours |\n| --- | --- |\n"
+                      "| `pca-mnist` | 13.87 |\n\n## Speed\n\nfast\n", encoding="utf-8")
+    page = _reproductions_page(readme, tmp_path)
+    assert "No `scratchae reproduce` results" in page and "| `pca-mnist` | 13.87 |" in page
+    assert "fast" not in page                         # the section ends at the next heading
+    run = {"name": "pca-mnist", "rows": [{"metric": "squared error", "ours": 13.8712,
+                                          "reference": 13.87, "source": "Hinton 2006",
+                                          "unit": "per image"}],
+           "params": {"components": 30}, "seconds": 9.6}
+    (tmp_path / "pca-mnist.json").write_text(json.dumps(run), encoding="utf-8")
+    (tmp_path / "not-a-run.json").write_text("{}", encoding="utf-8")
+    page = _reproductions_page(readme, tmp_path)
+    assert "| squared error | 13.87 | 13.87 | per image | Hinton 2006 |" in page
+    assert "not-a-run" not in page and "| `pca-mnist` | 13.87 |" in page
+
+
 # ---- scratchae.lesson in its three homes (no docs extra needed)
 
 def test_plain_run_writes_figures_to_the_lessons_own_folder(monkeypatch, tmp_path):
