@@ -184,6 +184,22 @@ def test_reproductions_page_shows_our_json_runs_and_the_readme_table(tmp_path):
     assert "not-a-run" not in page and "| `pca-mnist` | 13.87 |" in page
 
 
+def test_speed_page_takes_the_readme_section_and_the_speed_notes(tmp_path):
+    from scratchae.book import _speed_pages
+
+    docs, src = tmp_path / "docs", tmp_path / "src"
+    docs.mkdir()
+    src.mkdir()
+    (docs / "speed_notes_flat_params.md").write_text("# Flat parameters\n\nmeasured\n")
+    readme = tmp_path / "README.md"
+    readme.write_text("## Speed\n\n| bench | ratio |\n| --- | --- |\n| `vae-train` | 2.0 |\n\n"
+                      "## License\n\nMIT\n", encoding="utf-8")
+    _speed_pages(readme, docs, src)
+    page = (src / "speed.md").read_text(encoding="utf-8")
+    assert "| `vae-train` | 2.0 |" in page and "MIT" not in page
+    assert "```{toctree}" in page and "speed_notes_flat_params" in page
+
+
 # ---- scratchae.lesson in its three homes (no docs extra needed)
 
 def test_plain_run_writes_figures_to_the_lessons_own_folder(monkeypatch, tmp_path):
