@@ -265,6 +265,64 @@ def lesson_times(book):
     return found
 
 
+def _check_lines(text):
+    return [l.strip() for l in text.splitlines() if l.strip().startswith("[check ok]")]
+
+
+def _page_text(path):
+    import html
+
+    raw = Path(path).read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", "", raw, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+def run_notebooks(book, workdir=None, timeout=1800):
+    """Run every lesson notebook of a built book under nbclient (quick mode), in order.
+
+    Each must run top to bottom and print the same ``[check ok]`` lines as its page. Returns
+    {lesson: (seconds, figures shown)}; raises ``SystemExit`` naming the first notebook that fails or differs.
+    """
+    import nbclient
+    import nbformat
+
+    book = Path(book)
+    workdir = Path(workdir) if workdir else _work_dir(book) / "notebooks"
+    workdir.mkdir(parents=True, exist_ok=True)
+    times = {}
+    env_backup = dict(os.environ)
+    os.environ["SCRATCHAE_OUT"] = str(workdir / "out")
+    os.environ.pop("SCRATCHAE_LESSON_ARGS", None)
+    os.environ.pop("MPLBACKEND", None)        # the notebook's first cell picks the inline backend
+    try:
+        for page in sorted((book / "lessons").glob("[0-9][0-9]_*.html")):
+            found = list((book / "_downloads").rglob(f"{page.stem}.ipynb"))
+            if not found:
+                raise SystemExit(f"scratchae book: no notebook for {page.stem}")
+            nb = nbformat.read(found[0], as_version=4)
+            t0 = time.perf_counter()
+            try:
+                nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                        resources={"metadata": {"path": str(workdir)}}).execute()
+            except Exception as exc:             # CellExecutionError, timeouts, a dead kernel
+                raise SystemExit(f"scratchae book: notebook {page.stem} failed: {exc}") from exc
+            seconds = time.perf_counter() - t0
+            shown = sum("image/png" in o.get("data", {}) for c in nb.cells
+                        if c.cell_type == "code" for o in c.get("outputs", []))
+            times[page.stem] = (seconds, shown)
+            printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                              for o in c.get("outputs", []) if o.get("output_type") == "stream")
+            if _check_lines(printed) != _check_lines(_page_text(page)):
+                raise SystemExit(f"scratchae book: notebook {page.stem} printed other checks "
+                                 "than its page")
+            print(f"  notebook {page.stem:<32} ok in {seconds:.1f} s, {shown} figures",
+                  flush=True)
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+    return times
+
+
 def build(out="scratchae-out/book", quick=True, lessons=None, lessons_dir=None, results=None,
           docs_dir=None, quiet=False, api=True):
     """Build the book into ``out``; return the path of its ``index.html``.

@@ -4,7 +4,7 @@
     scratchae lessons run N|all [--quick|--full] [--out DIR]
     scratchae reproduce list | NAME|all [--quick] [--out DIR]
     scratchae bench list | NAME|all [--quick] [--out DIR]
-    scratchae book [--quick|--full] [--out DIR] [--lessons N,M,...]
+    scratchae book [--quick|--full] [--out DIR] [--lessons N,M,...] [--run-notebooks]
 """
 import argparse
 import os
@@ -113,6 +113,10 @@ def _book(args):
 
     index = build(out=args.out, quick=args.quick, lessons=args.lessons,
                   lessons_dir=args.lessons_dir, results=args.results)
+    if args.run_notebooks:
+        from scratchae.book import run_notebooks
+
+        run_notebooks(index.parent)
     print(index)
     return 0
 
@@ -150,6 +154,8 @@ def build_parser():
     book.add_argument("--lessons-dir", default=None, help="folder of lesson scripts")
     book.add_argument("--results", default=None,
                       help="folder of `scratchae reproduce` JSON (default: the parent of --out)")
+    book.add_argument("--run-notebooks", action="store_true",
+                      help="then run every lesson's .ipynb (quick) and compare its checks")
     return parser
 
 
