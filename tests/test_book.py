@@ -208,6 +208,29 @@ def test_speed_page_takes_the_readme_section_and_the_speed_notes(tmp_path):
     assert "```{toctree}" in page and "speed_notes_flat_params" in page
 
 
+def test_gallery_runs_lessons_in_the_mode_asked_for(monkeypatch):
+    from scratchae.book import gallery_argv
+
+    monkeypatch.setenv("SCRATCHAE_BOOK_MODE", "quick")
+    assert gallery_argv({}, {}) == ["--quick"]
+    monkeypatch.setenv("SCRATCHAE_BOOK_MODE", "full")
+    assert gallery_argv({}, {}) == ["--full"]
+
+
+def test_book_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
+    from scratchae.book import _prepare_out
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("keep me")
+    with pytest.raises(SystemExit, match="not a book folder"):
+        _prepare_out(tmp_path / "mine")
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "keep me"
+    _prepare_out(tmp_path / "book")                   # new: created and marked
+    (tmp_path / "book" / "old.html").write_text("stale")
+    _prepare_out(tmp_path / "book")                   # a previous book: replaced
+    assert not (tmp_path / "book" / "old.html").exists()
+
+
 # ---- scratchae.lesson in its three homes (no docs extra needed)
 
 def test_plain_run_writes_figures_to_the_lessons_own_folder(monkeypatch, tmp_path):
