@@ -5,6 +5,7 @@
     scratchae reproduce list | NAME|all [--quick] [--out DIR]
     scratchae bench list | NAME|all [--quick] [--out DIR]
     scratchae exercises list | start NAME [--dir DIR] | check NAME [--file F]
+    scratchae book [--quick|--full] [--out DIR] [--lessons N,M,...] [--run-notebooks]
 """
 import argparse
 import os
@@ -288,6 +289,19 @@ Each lesson's printed text goes to OUT/NN_name/output.txt beside its figures, an
 OUT/index.md lists every lesson's status, time, data, checks and figures."""
 
 
+def _book(args):
+    from scratchae.book import build
+
+    index = build(out=args.out, quick=args.quick, lessons=args.lessons,
+                  lessons_dir=args.lessons_dir, results=args.results)
+    if args.run_notebooks:
+        from scratchae.book import run_notebooks
+
+        run_notebooks(index.parent)
+    print(index)
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="scratchae", description=_DESCRIPTION,
                                      epilog=_EXAMPLES,
@@ -322,6 +336,20 @@ def build_parser():
         p.add_argument("--seed", type=int, default=0)
     from scratchae.exercises import cli as exercises_cli
     exercises_cli.add_parser(sub)
+
+    book = sub.add_parser("book", help="build the course as a web book (needs the docs extra)")
+    bmode = book.add_mutually_exclusive_group()
+    bmode.add_argument("--quick", dest="quick", action="store_true", default=True,
+                       help="run the lessons in quick mode (default)")
+    bmode.add_argument("--full", dest="quick", action="store_false",
+                       help="run the lessons at the papers' scale (long)")
+    book.add_argument("--out", default="scratchae-out/book", help="folder of the built book")
+    book.add_argument("--lessons", default="all", help="N,M,... or all (default)")
+    book.add_argument("--lessons-dir", default=None, help="folder of lesson scripts")
+    book.add_argument("--results", default=None,
+                      help="folder of `scratchae reproduce` JSON (default: the parent of --out)")
+    book.add_argument("--run-notebooks", action="store_true",
+                      help="then run every lesson's .ipynb (quick) and compare its checks")
     return parser
 
 
@@ -332,6 +360,8 @@ def main(argv=None):
     if args.command == "exercises":
         from scratchae.exercises import cli as exercises_cli
         return exercises_cli.run(args)
+    if args.command == "book":
+        return _book(args)
     return _entries(args.command, args)
 
 
