@@ -284,6 +284,10 @@ examples:
   scratchae reproduce list                the papers' numbers we re-run
   scratchae reproduce pca-mnist           one of them: our number beside the paper's
   scratchae bench list                    timings against PyTorch / scikit-learn
+  scratchae exercises list                derive it yourself: the graded exercises
+  scratchae exercises start 03_four_equations   copy one to ./scratchae-exercises/
+  scratchae exercises check 03_four_equations   grade your copy
+  scratchae book                          the course as a web book (the docs extra)
 
 Each lesson's printed text goes to OUT/NN_name/output.txt beside its figures, and
 OUT/index.md lists every lesson's status, time, data, checks and figures."""
