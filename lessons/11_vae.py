@@ -236,7 +236,7 @@ check(np.isclose(led["kl_per_image"], model_kl, rtol=1e-4),
 # KL: R/D + K = (R + D K)/D, the KL weighted D = 784 times more than in the ELBO. Dividing *both*
 # terms by D is a rescaling, which Adam (scale-free in its steps) barely notices. We train both
 # beside the model above (same seed, data and steps) and score each by the true -ELBO.
-print(f"\n8. Three losses, same seed and steps; each model scored by the true test -ELBO (nats)")
+print("\n8. Three losses, same seed and steps; each model scored by the true test -ELBO (nats)")
 variants = {"R + K (the ELBO; section 5)": vae}
 for label, (wr, wk) in {"R/D + K/D (both per pixel)": (1 / D, 1 / D),
                         "R/D + K (mean recon + KL)": (1 / D, 1.0)}.items():
