@@ -1,5 +1,4 @@
-"""
-Lesson 13: the adversarial autoencoder
+"""Lesson 13: the adversarial autoencoder
 ======================================
 
 A GAN played on the codes: three steps per batch, and any prior you can sample.

@@ -1,5 +1,4 @@
-"""
-Lesson 14: applications of learned codes
+"""Lesson 14: applications of learned codes
 ========================================
 
 Retrieval in code space, generation, denoising, and the 2-D learned manifold.
