@@ -372,7 +372,7 @@ for ax, (name, codes) in zip(axes, (("AAE / 5", codes_g / 5.0), ("VAE mu(x)", co
     ax.scatter(unit[:, 0], unit[:, 1], s=3, c="0.8")
     viz.scatter_2d(codes, y_test, title=f"{name} vs N(0, I) (grey)", ax=ax, s=4,
                    legend=name.startswith("VAE"))
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="box")
     ax.set_xlim(-4, 4)
     ax.set_ylim(-4, 4)
     ax.set_xlabel("z1 / prior std")
@@ -406,7 +406,7 @@ if not args.quick:
 # -------
 print(f"\nSummary ({time.perf_counter() - t_start:.0f} s)")
 print("- The AAE swaps the VAE's KL term for a discriminator on the codes, so any prior you can\n"
-      "  sample works: a wide Gaussian, a ring of Gaussians, a swiss roll.\n"
+      "  sample will do: here a wide Gaussian and a ring of Gaussians (a swiss roll in --full).\n"
       "- Each batch takes three gradient steps; the generator step's gradient reaches the encoder\n"
       "  through the discriminator's input gradient (BP2 run down d without updating it).\n"
       f"- On the ring prior {shape_codes['band']:.0%} of the test codes lie within 4 +- 1 (prior "
