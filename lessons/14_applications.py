@@ -330,7 +330,7 @@ print(f"   precision@5 among the 2-D VAE codes of the test digits themselves: {a
 # -------
 sp_lo, sp_hi = (errors["salt_and_pepper", lv] for lv in (0.1, 0.2))
 print(f"\nSummary ({time.perf_counter() - t_start:.0f} s)")
-print(f"- With two numbers per digit, the deep AE's codes find neighbours of the same class far\n"
+print(f"- With two numbers per digit, the deep AE's codes find neighbours of the same class\n"
       f"  better than PCA's (precision@10 {precision['AE (2)'][10]:.2f} vs "
       f"{precision['PCA (2)'][10]:.2f}; VAE {precision['VAE mu (2)'][10]:.2f}). With {J}, "
       f"{leader} leads ({precision[leader][10]:.2f}; pixels\n  "
@@ -342,7 +342,7 @@ print(f"- Each DAE undoes its own corruption best (masking {MASKING}: "
       f"{errors['masking', MASKING]['DAE masking']:.1f} vs AE "
       f"{errors['masking', MASKING]['AE']:.1f}; salt-and-pepper {SALT_AND_PEPPER}: "
       f"{sp_lo['DAE s&p']:.1f} vs AE {sp_lo['AE']:.1f}).\n"
-      f"  The plain AE does not copy the noise -- it removes most of it too (s&p 0.2: "
+      f"  The plain AE does not copy the noise -- it removes much of it too (s&p 0.2: "
       f"{sp_hi['noisy']:.1f} -> {sp_hi['AE']:.1f}) --\n  and the masking DAE is "
       f"{mask_on_sp[1]} than it on salt-and-pepper 0.2 ({sp_hi['DAE masking']:.1f}).")
 print(f"- In 2-D the VAE's KL term lays the codes out closer to its prior than the AE's "
