@@ -10,7 +10,7 @@ records whether it, rather than the configuration, ended the run.
 """
 import time
 
-__all__ = ["add_config_arguments", "resolve", "Budget", "add_passes_row"]
+__all__ = ["add_config_arguments", "resolve", "Budget", "add_passes_row", "parse_pairs"]
 
 
 def _parse_list(kind):
@@ -18,6 +18,15 @@ def _parse_list(kind):
         return [kind(v) for v in text.split(",") if v.strip()]
     parse.__name__ = f"comma-separated {kind.__name__} list"
     return parse
+
+
+def parse_pairs(text):
+    """``"8:6,11:7"`` -> ``[[8, 6], [11, 7]]`` (a flag that takes a list of integer pairs)."""
+    pairs = []
+    for item in text.split(","):
+        a, b = item.split(":")
+        pairs.append([int(a), int(b)])
+    return pairs
 
 
 def _parse_bool(text):
@@ -45,7 +54,8 @@ def _kind(value, types, key):
 
 def _show(value):
     if isinstance(value, (list, tuple)):
-        return ",".join(str(v) for v in value)
+        return ",".join(":".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+                        for v in value)
     return "none" if value is None else str(value)
 
 

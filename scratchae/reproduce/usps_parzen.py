@@ -16,12 +16,14 @@ sigma0^2 = 0.1), Non-local Manifold Parzen 3.64% (d = 7, k = 10, k_mu = 10, sigm
 n_hidden = 70). The papers' validation errors (1.8%, 0.9%, 0.6%) come from a different
 validation set and are not comparable with ours.
 
-``quick=True``: 1,000 training and 400 test images, tiny grids, a few epochs (a smoke run, its
+``quick=True``: 600 training and 300 test images, tiny grids, a few epochs (a smoke run, its
 numbers are not comparable with the paper's).
 """
 import time
 
 import numpy as np
+
+from scratchae.reproduce._common import add_config_arguments, parse_pairs, resolve
 
 NAME = "usps-parzen"
 DESCRIPTION = ("Bayes classifiers on USPS [-1, 1]: test error of Parzen (5.08%), Manifold Parzen "
@@ -131,7 +133,35 @@ def _test_error(factory, x_train, y_train, x_test, y_test):
     return 100.0 * (1.0 - clf.score(x_test, y_test))
 
 
-def run(out="scratchae-out", quick=False, seed=0):
+FULL = {"n_train": None, "n_test": None, "bandwidths": [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0],
+        "manifold_kd": [[8, 6], [11, 7], [11, 11], [15, 11], [15, 15]],
+        "manifold_sigma0_sq": [0.05, 0.1, 0.2, 0.4], "nonlocal_d": 7, "nonlocal_k": 10,
+        "nonlocal_hidden": 70, "nonlocal_batch_size": 64, "nonlocal_lr": 3e-3,
+        "nonlocal_epochs": 40, "nonlocal_eval_every": 5,
+        "nonlocal_sigma0_sq": [0.05, 0.1, 0.2, 0.4]}
+QUICK = {"n_train": 600, "n_test": 300, "bandwidths": [0.6, 0.8, 1.2], "manifold_kd": [[11, 11]],
+         "manifold_sigma0_sq": [0.1, 0.2], "nonlocal_hidden": 20, "nonlocal_epochs": 2,
+         "nonlocal_eval_every": 1, "nonlocal_sigma0_sq": [0.1]}
+HELP = {"n_train": "training images (a stratified seeded subset; none = all 7,291)",
+        "n_test": "test images (a stratified seeded subset; none = all 2,007)",
+        "bandwidths": "Parzen widths h tried on validation",
+        "manifold_kd": "Manifold Parzen (k neighbours : d directions) pairs tried",
+        "manifold_sigma0_sq": "Manifold Parzen sigma0^2 tried",
+        "nonlocal_d": "Non-local MP directions", "nonlocal_k": "Non-local MP neighbours",
+        "nonlocal_hidden": "Non-local MP hidden units",
+        "nonlocal_batch_size": "Non-local MP mini-batch size",
+        "nonlocal_lr": "Non-local MP step size",
+        "nonlocal_epochs": "Non-local MP epochs (the best multiple of eval-every is chosen)",
+        "nonlocal_eval_every": "epochs between validation scores of the Non-local MP",
+        "nonlocal_sigma0_sq": "Non-local MP sigma0^2 tried"}
+TYPES = {"n_train": int, "n_test": int, "manifold_kd": parse_pairs}
+
+
+def add_arguments(parser):
+    add_config_arguments(parser, FULL, QUICK, HELP, TYPES)
+
+
+def run(out="scratchae-out", quick=False, seed=0, **flags):
     from scratchae.data import load_usps
     from scratchae.density import ManifoldParzenWindows, ParzenWindows, train_validation_split
     from scratchae.report import Report
@@ -141,24 +171,20 @@ def run(out="scratchae-out", quick=False, seed=0):
     x_test, y_test = load_usps(split="test", scale="symmetric")
     x_train, x_test = x_train.astype(np.float64), x_test.astype(np.float64)
     rng = np.random.default_rng(seed)
-    if quick:
-        x_train, y_train = _stratified_subset(x_train, y_train, 1000, rng)
-        x_test, y_test = _stratified_subset(x_test, y_test, 400, rng)
-        grid_h = [0.6, 0.8, 1.2]
-        grid_kd, grid_s2 = [(11, 11)], [0.1, 0.2]
-        nl_cfg = {"d": 7, "k": 10, "n_hidden": 30, "batch_size": 64, "lr": 3e-3, "epochs": 2,
-                  "eval_every": 1}
-        nl_s2 = [0.1]
-    else:
-        grid_h = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0]
-        grid_kd = [(8, 6), (11, 7), (11, 11), (15, 11), (15, 15)]
-        grid_s2 = [0.05, 0.1, 0.2, 0.4]
-        nl_cfg = {"d": 7, "k": 10, "n_hidden": 70, "batch_size": 64, "lr": 3e-3, "epochs": 40,
-                  "eval_every": 5}
-        nl_s2 = [0.05, 0.1, 0.2, 0.4]
+    cfg = resolve(FULL, QUICK, quick, flags)
+    if cfg["n_train"] is not None and cfg["n_train"] < len(x_train):
+        x_train, y_train = _stratified_subset(x_train, y_train, cfg["n_train"], rng)
+    if cfg["n_test"] is not None and cfg["n_test"] < len(x_test):
+        x_test, y_test = _stratified_subset(x_test, y_test, cfg["n_test"], rng)
+    grid_h = cfg["bandwidths"]
+    grid_kd, grid_s2 = [tuple(p) for p in cfg["manifold_kd"]], cfg["manifold_sigma0_sq"]
+    nl_cfg = {"d": cfg["nonlocal_d"], "k": cfg["nonlocal_k"], "n_hidden": cfg["nonlocal_hidden"],
+              "batch_size": cfg["nonlocal_batch_size"], "lr": cfg["nonlocal_lr"],
+              "epochs": cfg["nonlocal_epochs"], "eval_every": cfg["nonlocal_eval_every"]}
+    nl_s2 = cfg["nonlocal_sigma0_sq"]
     classes = np.unique(y_train)
     (xa, ya), (xv, yv) = train_validation_split(x_train, y_train, 0.2, rng=seed)
-    params = {"quick": quick, "seed": seed, "scale": "[-1, 1]", "n_train": int(len(x_train)),
+    params = {**cfg, "quick": quick, "seed": seed, "scale": "[-1, 1]", "n_train": int(len(x_train)),
               "n_test": int(len(x_test)), "validation": "20% of each class of the training set",
               "n_fit_during_selection": int(len(xa)), "n_validation": int(len(xv))}
     report = Report(NAME, params)
