@@ -11,8 +11,8 @@ PCA and 13.87 for PCA. This reproduces the PCA number with :class:`scratchae.man
 
 The full run fits by the thin SVD of the centred 60,000 x 784 data (the default solver) and, as
 a check, once more through the eigendecomposition of the 784 x 784 scatter matrix; the two
-numbers must agree (``--check``). ``quick=True`` fits on the first 10,000 training images with the scatter
-matrix only (seconds instead of minutes; the number moves by about 0.1).
+numbers must agree (``--check``). ``quick=True`` fits on the first 10,000 training images with the
+scatter matrix only (seconds instead of minutes; the number moves by about 0.1).
 """
 import time
 

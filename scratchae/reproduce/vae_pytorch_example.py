@@ -45,7 +45,8 @@ def run(out="scratchae-out", quick=False, seed=0, **flags):
     epochs, n_train, n_test = cfg["epochs"], cfg["n_train"], cfg["n_test"]
     x_train, x_test = x_train[:n_train], x_test[:n_test]
     params = {"layer_sizes": [784, 400, 20], "activation": "relu", "likelihood": "bernoulli",
-              "optimizer": "adam", "lr": cfg["lr"], "batch_size": cfg["batch_size"], "epochs": epochs,
+              "optimizer": "adam", "lr": cfg["lr"], "batch_size": cfg["batch_size"],
+              "epochs": epochs,
               "n_train": n_train, "n_test": n_test, "data": "grey-level MNIST", "seed": seed,
               "dtype": "float32", "quick": quick, "blas_threads": blas_threads()}
     report = Report(NAME, params)
