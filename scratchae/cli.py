@@ -132,7 +132,8 @@ def _add_reproduce_parser(sub):
     rsub.add_parser("list", help="name every reproduction")
     _add_common_flags(rsub.add_parser("all", help="run every reproduction with its defaults"))
     for name, module in discover("scratchae.reproduce").items():
-        q = rsub.add_parser(name, help=module.DESCRIPTION, description=module.DESCRIPTION)
+        q = rsub.add_parser(name, help=module.DESCRIPTION.replace("%", "%%"),
+                            description=module.DESCRIPTION)
         _add_common_flags(q)
         if hasattr(module, "add_arguments"):
             module.add_arguments(q)

@@ -106,6 +106,14 @@ def test_help_lists_every_setting_with_its_default(name, capsys):
     assert "--seed" in text and "--quick" in text
 
 
+def test_reproduce_help_names_every_reproduction(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["reproduce", "--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert all(name in text for name in REPRODUCTIONS)
+
+
 def test_flags_reach_run_and_unknown_ones_are_refused(monkeypatch, capsys):
     seen = {}
     module = REPRODUCTIONS["sdae-mnist"]

@@ -64,7 +64,7 @@ def add_config_arguments(parser, full, quick=None, help=None, types=None):
     value"); the help text names the full and the quick default."""
     quick, help, types = quick or {}, help or {}, types or {}
     for key, value in full.items():
-        text = help.get(key, "")
+        text = help.get(key, "").replace("%", "%%")     # argparse %-formats help texts
         default = f"default {_show(value)}"
         if key in quick and quick[key] != value:
             default += f"; --quick: {_show(quick[key])}"
