@@ -42,7 +42,8 @@ SOURCE = "Makhzani et al. 2015, Table 1, MNIST, 10K samples"
 
 
 FULL = {"epochs": 126, "layer_sizes": [784, 1000, 1000, 8], "discriminator_sizes": [1000, 1000],
-        "lr": 1e-3, "lr_adversarial": 5e-4, "n_train": None, "n_test": None,
+        "lr": 1e-3, "lr_adversarial": 5e-4, "batch_size": 100, "prior_std": 5.0,
+        "n_train": None, "n_test": None,
         "n_samples": 10000, "n_validation": 1000, "data_baseline": True,
         "budget_minutes": None}
 QUICK = {"epochs": 2, "layer_sizes": [784, 64, 64, 8], "discriminator_sizes": [32, 32],
@@ -53,6 +54,7 @@ HELP = {"epochs": "passes over the 50,000 training images",
         "discriminator_sizes": "hidden sizes of the discriminator",
         "lr": "Adam step size of the reconstruction step",
         "lr_adversarial": "Adam step size of the discriminator and generator steps",
+        "batch_size": "mini-batch size", "prior_std": "standard deviation of the Gaussian prior",
         "n_train": "training images (the first N; none = all 50,000)",
         "n_test": "test images (the first N; none = all 10,000)",
         "n_samples": "samples drawn for the Parzen estimate",
@@ -81,15 +83,16 @@ def run(out="scratchae-out", quick=False, seed=0, **flags):
     layer_sizes, discriminator_sizes = cfg["layer_sizes"], cfg["discriminator_sizes"]
     lr, lr_d = cfg["lr"], cfg["lr_adversarial"]
     n_samples, data_baseline, epochs = cfg["n_samples"], cfg["data_baseline"], cfg["epochs"]
-    params = dict(cfg, activation="relu", prior="N(0, 5^2 I)",
-                  loss="squared error, sigmoid output", optimizer="adam", batch_size=100,
+    params = dict(cfg, activation="relu", prior=f"N(0, {cfg['prior_std']:g}^2 I)",
+                  loss="squared error, sigmoid output", optimizer="adam",
                   n_train=len(x_train), n_validation=len(x_val), n_test=len(x_test),
                   sigmas="logspace(-1, 0, 10)", seed=seed, quick=quick, dtype="float32",
                   blas_threads=blas_threads())
     report = Report(NAME, params)
     print(f"{NAME}: {DESCRIPTION}\n{params}", flush=True)
 
-    model = AAE(layer_sizes, activation="relu", prior=GaussianPrior(layer_sizes[-1], 5.0),
+    model = AAE(layer_sizes, activation="relu",
+                prior=GaussianPrior(layer_sizes[-1], cfg["prior_std"]),
                 discriminator_sizes=discriminator_sizes, loss="gaussian",
                 output_activation="sigmoid", seed=seed, dtype=np.float32)
     budget = Budget(cfg["budget_minutes"])
@@ -102,8 +105,9 @@ def run(out="scratchae-out", quick=False, seed=0, **flags):
               flush=True)
         return budget.expired()
 
-    history = model.fit(x_train, epochs=epochs, batch_size=100, lr=lr, lr_discriminator=lr_d,
-                        lr_generator=lr_d, progress=False, callback=show)
+    history = model.fit(x_train, epochs=epochs, batch_size=cfg["batch_size"], lr=lr,
+                        lr_discriminator=lr_d, lr_generator=lr_d, progress=False,
+                        callback=show)
     train_seconds = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -129,7 +133,8 @@ def run(out="scratchae-out", quick=False, seed=0, **flags):
                    base.mean, None, "our run (scale of the estimator)", "nats")
         eval_seconds += time.perf_counter() - t2
     z_test = model.encode(x_test)
-    report.add("std of test codes (prior: 5)", float(z_test.std()), 5.0, "prior N(0, 5^2 I)", "")
+    report.add(f"std of test codes (prior: {cfg['prior_std']:g})", float(z_test.std()),
+               cfg["prior_std"], params["prior"], "")
     report.add("test reconstruction, 1/2 squared error per image",
                float(np.mean(model.reconstruction_loss(x_test))), None, "", "nats")
     report.add("discriminator accuracy, last pass", history["disc_accuracy"][-1], 0.5,
