@@ -148,7 +148,7 @@ def _test_error(factory, x_train, y_train, x_test, y_test):
     return 100.0 * (1.0 - clf.score(x_test, y_test))
 
 
-FULL = {"n_train": None, "n_test": None,
+FULL = {"n_train": None, "n_test": None, "validation_fraction": 0.2,
         "bandwidths": [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0],
         "manifold_kd": [[8, 6], [11, 7], [11, 11], [15, 11], [15, 15]],
         "manifold_sigma0_sq": [0.05, 0.1, 0.2, 0.4], "nonlocal_d": 7, "nonlocal_k": 10,
@@ -160,6 +160,7 @@ QUICK = {"n_train": 600, "n_test": 300, "bandwidths": [0.6, 0.8, 1.2], "manifold
          "nonlocal_eval_every": 1, "nonlocal_sigma0_sq": [0.1]}
 HELP = {"n_train": "training images (a stratified seeded subset; none = all 7,291)",
         "n_test": "test images (a stratified seeded subset; none = all 2,007)",
+        "validation_fraction": "share of each class of the training images held out to choose",
         "bandwidths": "Parzen widths h tried on validation",
         "manifold_kd": "Manifold Parzen (k neighbours : d directions) pairs tried",
         "manifold_sigma0_sq": "Manifold Parzen sigma0^2 tried",
@@ -199,9 +200,11 @@ def run(out="scratchae-out", quick=False, seed=0, **flags):
               "epochs": cfg["nonlocal_epochs"], "eval_every": cfg["nonlocal_eval_every"]}
     nl_s2 = cfg["nonlocal_sigma0_sq"]
     classes = np.unique(y_train)
-    (xa, ya), (xv, yv) = train_validation_split(x_train, y_train, 0.2, rng=seed)
+    (xa, ya), (xv, yv) = train_validation_split(x_train, y_train, cfg["validation_fraction"],
+                                                rng=seed)
     params = {**cfg, "quick": quick, "seed": seed, "scale": "[-1, 1]", "n_train": int(len(x_train)),
-              "n_test": int(len(x_test)), "validation": "20% of each class of the training set",
+              "n_test": int(len(x_test)), "validation": f"{cfg['validation_fraction']:.0%} of each class of the training "
+              "set",
               "n_fit_during_selection": int(len(xa)), "n_validation": int(len(xv))}
     report = Report(NAME, params)
     params = report.params                  # the report keeps its own copy: fill that one
