@@ -202,9 +202,9 @@ def run(out="scratchae-out", quick=False, seed=0, **flags):
     classes = np.unique(y_train)
     (xa, ya), (xv, yv) = train_validation_split(x_train, y_train, cfg["validation_fraction"],
                                                 rng=seed)
-    params = {**cfg, "quick": quick, "seed": seed, "scale": "[-1, 1]", "n_train": int(len(x_train)),
-              "n_test": int(len(x_test)), "validation": f"{cfg['validation_fraction']:.0%} of each class of the training "
-              "set",
+    held_out = f"{cfg['validation_fraction']:.0%} of each class of the training set"
+    params = {**cfg, "quick": quick, "seed": seed, "scale": "[-1, 1]",
+              "n_train": int(len(x_train)), "n_test": int(len(x_test)), "validation": held_out,
               "n_fit_during_selection": int(len(xa)), "n_validation": int(len(xv))}
     report = Report(NAME, params)
     params = report.params                  # the report keeps its own copy: fill that one
