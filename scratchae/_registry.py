@@ -1,6 +1,7 @@
 """Discovery of reproductions and benchmarks: every module in ``scratchae.reproduce`` /
 ``scratchae.bench`` that defines ``NAME``, ``DESCRIPTION`` and ``run(out, quick, seed)`` is one
-entry; adding a file is all it takes to add a command."""
+entry (a reproduction's ``run`` also takes its settings as keywords, declared as flags by its
+``add_arguments(parser)``); adding a file is all it takes to add a command."""
 import importlib
 import pkgutil
 

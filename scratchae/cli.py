@@ -2,7 +2,7 @@
 
     scratchae lessons list
     scratchae lessons run N|N,M,...|all [--quick|--full] [--out DIR] [--seed S] [--threads N]
-    scratchae reproduce list | NAME|all [--quick] [--out DIR]
+    scratchae reproduce list | all [--quick] | NAME [--quick] [NAME's flags]  (NAME --help)
     scratchae bench list | NAME|all [--quick] [--out DIR]
     scratchae exercises list | start NAME [--dir DIR] | check NAME [--file F]
     scratchae book [--quick|--full] [--out DIR] [--lessons N,M,...] [--run-notebooks]
@@ -262,8 +262,11 @@ def _entries(kind, args):
     for name in names:
         if name not in entries:
             raise SystemExit(f"scratchae: unknown {kind} {name!r}; try: scratchae {kind} list")
+    flags = {}
+    if kind == "reproduce" and args.name != "all":
+        flags = {k: v for k, v in vars(args).items() if k not in _COMMON_DESTS}
     for name in names:
-        entries[name].run(out=Path(args.out), quick=args.quick, seed=args.seed)
+        entries[name].run(out=Path(args.out), quick=args.quick, seed=args.seed, **flags)
     return 0
 
 
@@ -306,6 +309,35 @@ def _book(args):
     return 0
 
 
+_COMMON_DESTS = {"command", "name", "quick", "out", "seed"}
+
+
+def _add_common_flags(parser):
+    parser.add_argument("--quick", action="store_true", help="smaller run, for a smoke test")
+    parser.add_argument("--out", default="scratchae-out", help="folder for NAME.json "
+                        "(default scratchae-out)")
+    parser.add_argument("--seed", type=int, default=0, help="(default 0)")
+
+
+def _add_reproduce_parser(sub):
+    """``scratchae reproduce list|all|NAME``: one sub-command per reproduction, carrying the flags
+    its module declares with ``add_arguments(parser)``."""
+    from scratchae._registry import discover
+
+    p = sub.add_parser("reproduce", help="re-run a paper's number on real data",
+                       description="re-run a paper's number on real data; "
+                                   "`scratchae reproduce NAME --help` lists NAME's flags")
+    rsub = p.add_subparsers(dest="name", required=True, metavar="NAME")
+    rsub.add_parser("list", help="name every reproduction")
+    _add_common_flags(rsub.add_parser("all", help="run every reproduction with its defaults"))
+    for name, module in discover("scratchae.reproduce").items():
+        q = rsub.add_parser(name, help=module.DESCRIPTION.replace("%", "%%"),
+                            description=module.DESCRIPTION)
+        _add_common_flags(q)
+        if hasattr(module, "add_arguments"):
+            module.add_arguments(q)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="scratchae", description=_DESCRIPTION,
                                      epilog=_EXAMPLES,
@@ -331,13 +363,10 @@ def build_parser():
                      help="limit BLAS/OpenMP/numba to N threads in each lesson (default: leave "
                           "as is); 1 helps when other jobs share the cores")
 
-    for kind, helptext in (("reproduce", "re-run a paper's number on real data"),
-                           ("bench", "time ours against PyTorch / scikit-learn")):
-        p = sub.add_parser(kind, help=helptext)
-        p.add_argument("name", help="NAME, all, or list")
-        p.add_argument("--quick", action="store_true", help="smaller run, for a smoke test")
-        p.add_argument("--out", default="scratchae-out", help="folder for NAME.json")
-        p.add_argument("--seed", type=int, default=0)
+    _add_reproduce_parser(sub)
+    p = sub.add_parser("bench", help="time ours against PyTorch / scikit-learn")
+    p.add_argument("name", help="NAME, all, or list")
+    _add_common_flags(p)
     from scratchae.exercises import cli as exercises_cli
     exercises_cli.add_parser(sub)
 
@@ -358,6 +387,12 @@ def build_parser():
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) >= 2 and argv[0] == "reproduce" and not argv[1].startswith("-"):
+        from scratchae._registry import discover
+        if argv[1] not in {"list", "all", *discover("scratchae.reproduce")}:
+            raise SystemExit(f"scratchae: unknown reproduce {argv[1]!r}; "
+                             "try: scratchae reproduce list")
     args = build_parser().parse_args(argv)
     if args.command == "lessons":
         return _lessons(args)

@@ -27,10 +27,10 @@ def test_aae_parzen_quick_run_writes_its_table(tmp_path, monkeypatch):
     aae_parzen.run(out=tmp_path, quick=True, seed=0)
     data = json.loads((tmp_path / "aae-parzen.json").read_text())
     rows = {r["metric"]: r for r in data["rows"]}
-    ll = rows["test Parzen log-likelihood, 500 samples"]
+    ll = rows["test Parzen log-likelihood, 300 samples"]
     assert ll["unit"] == "nats" and ll["reference"] is None          # quick: not comparable
     assert math.isfinite(ll["ours"]) and 0 < rows["  standard error"]["ours"] < 20
     sigma = rows["sigma chosen on the validation images"]["ours"]
     assert min(abs(sigma - s) for s in GOODFELLOW_SIGMAS) < 1e-12
-    assert rows["passes over the training set made"]["ours"] == 2
-    assert data["params"]["quick"] is True and data["params"]["n_samples"] == 500
+    assert data["params"]["passes_made"] == 2 and "configuration" in data["params"]["ended_by"]
+    assert data["params"]["quick"] is True and data["params"]["n_samples"] == 300

@@ -16,10 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scratchae.models import (Autoencoder, ContractiveAutoencoder, DenoisingAutoencoder,
-                              contraction_stats)
-from scratchae.report import Report
-from scratchae.reproduce._mnist_subsets import mnist_splits
+from scratchae.reproduce._common import add_config_arguments, resolve
 
 NAME = "cae-jacobian"
 DESCRIPTION = "average ||J_h(x)||_F and saturation of AE, AE+wd, DAE-g, DAE-b, CAE on MNIST"
@@ -33,10 +30,22 @@ PAPER = {"CAE": (0.73e-4, 0.8636), "DAE-g": (0.86e-4, 0.1777), "DAE-b": (7.87e-4
 FULL = {"n_train": 50000, "n_test": 10000, "hidden": 1000, "epochs": 20, "batch_size": 50,
         "lr": 1e-3, "weight_decay": 1e-2, "gaussian_std": 0.3, "masking": 0.25,
         "contraction": 10.0}
-QUICK = dict(FULL, n_train=2000, n_test=500, hidden=200, epochs=2)
+QUICK = {"n_train": 1000, "n_test": 300, "hidden": 100, "epochs": 2}
+HELP = {"n_train": "training images (a seeded subset of the 60,000)",
+        "n_test": "test images (a seeded subset of the 10,000)", "hidden": "hidden units",
+        "epochs": "passes over the training images, each model",
+        "batch_size": "mini-batch size", "lr": "Adam step size",
+        "weight_decay": "L2 penalty of AE+wd", "gaussian_std": "noise of DAE-g",
+        "masking": "masked fraction of DAE-b", "contraction": "Jacobian penalty of the CAE"}
+
+
+def add_arguments(parser):
+    add_config_arguments(parser, FULL, QUICK, HELP)
 
 
 def build(name, cfg, seed):
+    from scratchae.models import Autoencoder, ContractiveAutoencoder, DenoisingAutoencoder
+
     kw = dict(layer_sizes=[784, cfg["hidden"]], tied=True, seed=seed, dtype=np.float32)
     if name in ("AE", "AE+wd"):
         return Autoencoder(**kw)
@@ -47,10 +56,15 @@ def build(name, cfg, seed):
     return ContractiveAutoencoder(contraction=cfg["contraction"], **kw)
 
 
-def run(out, quick=False, seed=0, cfg=None):
-    cfg = dict(QUICK if quick else FULL, **(cfg or {}))
+def run(out="scratchae-out", quick=False, seed=0, **flags):
+    from scratchae.models import contraction_stats
+    from scratchae.report import Report
+    from scratchae.reproduce._mnist_subsets import mnist_splits
+
+    cfg = resolve(FULL, QUICK, quick, flags)
     report = Report(NAME, dict(cfg, activation="sigmoid", tied=True, loss="bernoulli",
-                               optimizer="adam", saturation_threshold=0.05, seed=seed))
+                               optimizer="adam", saturation_threshold=0.05, seed=seed,
+                               quick=quick))
     (x_train, _), _, (x_test, _) = mnist_splits(cfg["n_train"], 0, cfg["n_test"], seed)
     stats = {}
     for name in ("AE", "AE+wd", "DAE-g", "DAE-b", "CAE"):

@@ -8,18 +8,16 @@ Ours: the same architecture and noise, greedy DAE pre-training (:class:`StackedA
 then encoder + softmax fine-tuned on the labels with Adam (the tutorial used SGD with batch size 1);
 the parameters of the epoch with the lowest validation error are kept and scored on the test set.
 
-    scratchae reproduce sdae-mnist [--quick]
-    python -m scratchae.reproduce.sdae_mnist --finetune-epochs 30
+The default run is the one the README reports (30 fine-tuning epochs).
+
+    scratchae reproduce sdae-mnist [--quick] [--finetune-epochs 30]
 """
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
 
-from scratchae.models import StackedAutoencoder
-from scratchae.report import Report
-from scratchae.reproduce._mnist_subsets import mnist_splits
+from scratchae.reproduce._common import add_config_arguments, resolve
 
 NAME = "sdae-mnist"
 DESCRIPTION = "stacked denoising AE pre-training + supervised fine-tuning: MNIST test error"
@@ -28,15 +26,32 @@ PAPER_ERROR = 0.013
 
 FULL = {"n_train": None, "n_val": 10000, "n_test": None, "hidden": [1000, 1000, 1000],
         "levels": [0.1, 0.2, 0.3], "pretrain_epochs": 15, "pretrain_lr": 1e-3,
-        "finetune_epochs": 50, "finetune_lr": 1e-4, "batch_size": 64}
-QUICK = dict(FULL, n_train=2000, n_val=500, n_test=1000, hidden=[256, 256, 256],
-             pretrain_epochs=1, finetune_epochs=3, finetune_lr=1e-3)
+        "finetune_epochs": 30, "finetune_lr": 1e-4, "batch_size": 64}
+QUICK = {"n_train": 1000, "n_val": 300, "n_test": 500, "hidden": [128, 128, 128],
+         "pretrain_epochs": 1, "finetune_epochs": 2, "finetune_lr": 1e-3}
+HELP = {"n_train": "training images (a seeded subset of the first 50,000; none = all)",
+        "n_val": "validation images: the last N of MNIST's training file",
+        "n_test": "test images (a seeded subset; none = all 10,000)",
+        "hidden": "hidden layer sizes", "levels": "masking noise of each layer's DAE",
+        "pretrain_epochs": "DAE pre-training epochs per layer",
+        "pretrain_lr": "Adam step size of pre-training",
+        "finetune_epochs": "supervised fine-tuning epochs (the best validation epoch is kept)",
+        "finetune_lr": "Adam step size of fine-tuning", "batch_size": "mini-batch size"}
+TYPES = {"n_train": int, "n_test": int}
 
 
-def run(out, quick=False, seed=0, cfg=None):
-    cfg = dict(QUICK if quick else FULL, **(cfg or {}))
+def add_arguments(parser):
+    add_config_arguments(parser, FULL, QUICK, HELP, TYPES)
+
+
+def run(out="scratchae-out", quick=False, seed=0, **flags):
+    from scratchae.models import StackedAutoencoder
+    from scratchae.report import Report
+    from scratchae.reproduce._mnist_subsets import mnist_splits
+
+    cfg = resolve(FULL, QUICK, quick, flags)
     report = Report(NAME, dict(cfg, activation="sigmoid", corruption="masking",
-                               optimizer="adam", seed=seed))
+                               optimizer="adam", seed=seed, quick=quick))
     (x, y), (x_val, y_val), (x_test, y_test) = mnist_splits(cfg["n_train"], cfg["n_val"],
                                                             cfg["n_test"], seed)
     model = StackedAutoencoder([784] + list(cfg["hidden"]), activation="sigmoid", n_classes=10,
@@ -74,22 +89,3 @@ def run(out, quick=False, seed=0, cfg=None):
     report.write(out)
     return report
 
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=DESCRIPTION)
-    parser.add_argument("--out", default="scratchae-out")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true")
-    for key in ("pretrain_epochs", "finetune_epochs", "batch_size"):
-        parser.add_argument("--" + key.replace("_", "-"), type=int, default=None,
-                            help=f"default {FULL[key]} (full) / {QUICK[key]} (quick)")
-    for key in ("pretrain_lr", "finetune_lr"):
-        parser.add_argument("--" + key.replace("_", "-"), type=float, default=None,
-                            help=f"default {FULL[key]} (full) / {QUICK[key]} (quick)")
-    args = parser.parse_args(argv)
-    overrides = {k: v for k, v in vars(args).items() if k in FULL and v is not None}
-    run(args.out, quick=args.quick, seed=args.seed, cfg=overrides)
-
-
-if __name__ == "__main__":
-    main()
