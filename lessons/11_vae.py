@@ -1,5 +1,4 @@
-"""
-Lesson 11: the variational autoencoder
+"""Lesson 11: the variational autoencoder
 ======================================
 
 Slides, part 04 ("Variational Autoencoders"). The loss of one example is the negative ELBO

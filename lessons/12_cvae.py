@@ -1,5 +1,4 @@
-"""
-Lesson 12: the conditional VAE and semi-supervised M2
+"""Lesson 12: the conditional VAE and semi-supervised M2
 =====================================================
 
 Slides, part 04 ("Conditional VAE"). Give the label y to both networks,
@@ -25,11 +24,13 @@ so 100 labels and many unlabelled digits train a classifier.
 # Setup and knobs
 # ---------------
 # The knobs name what a student may change: data sizes, the CVAE/VAE epochs, and M2's code width,
-# epochs and step size. M2's quick settings use a small z: with little room in z, the decoder needs
-# y to draw the digit, so the unlabelled loss says which class explains a digit best. They were
-# chosen per data source on validation digits (training digits whose labels neither model saw):
-# on MNIST a 2-D z at step 3e-3 for 12 passes; on glyph digits, where a 2-D z did not help (their
-# rotation, scale, slant, thickness and shift vary independently), a 4-D z for 24 passes at 1e-3.
+# epochs and step size. M2's quick setting uses a small z: with little room in z, the decoder needs
+# y to draw the digit, so the unlabelled loss says which class explains a digit best. It was
+# chosen on validation digits (1,000 training digits whose labels neither model saw), one setting
+# for MNIST and glyph digits: of the five tried (2-D or 4-D z, 12 to 36 passes, Adam 1e-3 to
+# 3e-3), a 4-D z for 36 passes at 1e-3 was the only one whose M2 beat the labels-only classifier
+# on validation digits for both sources and every seed tried; more passes helped, a 2-D z lost on
+# glyph digits.
 # (Tried and dropped: an 8-D z; a larger alpha; starting from the labels-only classifier.)
 import time
 
@@ -53,8 +54,7 @@ rng = np.random.default_rng(args.seed)
 N_TRAIN, N_TEST = (5000, 1000) if args.quick else (60000, 10000)
 EPOCHS = 20 if args.quick else 30            # the CVAE and the plain VAE (2-D z), Adam 3e-3
 N_LABELS_PER_CLASS = 10                      # M2 sees 10 labels per class, 100 in all
-M2_QUICK = {"mnist": ([784, 128, 2], 12, 3e-3),           # (layer sizes, passes, Adam step)
-            "glyphs": ([784, 128, 4], 24, 1e-3)}
+M2_QUICK = ([784, 128, 4], 36, 1e-3)         # (layer sizes, passes, Adam step)
 M2_FULL = ([784, 500, 50], 30, 1e-3)
 SUPERVISED_STEPS = 300                       # full-batch Adam steps of the labels-only classifier
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +231,16 @@ check(knn_c < 0.5 * knn_v and sep_c < sep_v,
 # M2 trains on 100 labelled digits and all training digits without their labels. Beside it, the
 # same classifier network trained on the 100 labelled digits alone (Adam, full batch, to zero
 # training error). Both are scored on the test digits.
-M2_SIZES, M2_EPOCHS, M2_LR = M2_QUICK[source] if args.quick else M2_FULL
+#
+# The slide's point is that the unlabelled digits make M2's classifier better than the same
+# network trained on the labels alone; Kingma et al. show it with 50,000 unlabelled digits and
+# many hundreds of passes (``scratchae reproduce m2-100-labels``). In the quick run the gain
+# varies with the seed and with which 100 digits carry labels, from a fraction of a point to many
+# points, and other settings tried (see the knobs) lost to the labels-only classifier outright;
+# one 1,000-digit test set cannot settle a gain of a point or two. So this run prints the
+# comparison without claiming its direction, and checks only what held in every quick run: M2's
+# classifier, trained through the generative model, is far better than chance.
+M2_SIZES, M2_EPOCHS, M2_LR = M2_QUICK if args.quick else M2_FULL
 lab = np.concatenate([rng.choice(np.nonzero(y_train == k)[0], N_LABELS_PER_CLASS, replace=False)
                       for k in range(10)])
 x_unlab = x_train
@@ -257,9 +266,10 @@ print(f"   the same classifier ({m2.classifier_sizes}) trained on the {len(lab)}
       f"training error {100 * err_train_sup:.0f}%, test error {100 * err_sup:.1f}%")
 check(err_m2 < 0.5, "M2 classifies test digits far better than chance (90% error) from 10 "
       "labels per class")
-check(err_m2 < err_sup - 0.02,
-      f"the unlabelled digits help: M2's test error {100 * err_m2:.1f}% beats the labels-only "
-      f"classifier's {100 * err_sup:.1f}% by more than 2 points")
+gain = err_sup - err_m2
+print(f"   in this run the unlabelled digits {'lowered' if gain > 0 else 'did not lower'} the test "
+      f"error: M2 {100 * err_m2:.1f}% against {100 * err_sup:.1f}% on the labels alone "
+      f"({100 * gain:+.1f} points); at this scale that comparison is not settled, see the text")
 
 # %%
 # Summary and exercises
@@ -273,7 +283,9 @@ print(f"- Its codes mix the classes (5-NN accuracy {knn_c:.2f} against the VAE's
       f"each q(z|x, y)\n  is near N(0, I), unlike the VAE's clusters.")
 print(f"- M2 treats y as latent when it is missing: U(x) = sum_y q(y|x) L(x, y) - H(q(y|x)). "
       f"With {len(lab)} labels\n  and {len(x_unlab)} unlabelled digits its classifier erred on "
-      f"{100 * err_m2:.1f}% of test digits; alone on the labels, {100 * err_sup:.1f}%.")
+      f"{100 * err_m2:.1f}% of test digits; alone on the labels, {100 * err_sup:.1f}%. Whether\n"
+      f"  the unlabelled digits help is the paper's claim at full scale (scratchae reproduce\n"
+      f"  m2-100-labels); the quick run does not settle it.")
 print("\nExercises")
 print("0. The softmax and its categorical NLL, by hand: scratchae exercises start 04_softmax")
 print("1. Train the CVAE with a 20-D z: do the analogies keep the style as well? Does the test\n"

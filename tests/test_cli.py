@@ -24,6 +24,10 @@ def test_every_lesson_has_a_title_and_exercises():
     for _, name, path in cli.list_lessons(ROOT / "lessons"):
         text = path.read_text(encoding="utf-8")
         assert text.startswith('"""Lesson'), f"{name}: the docstring must open with its title"
+        title, underline = text[3:].splitlines()[:2]
+        assert set(underline) == {"="} and len(underline) >= len(title), \
+            f"{name}: the title needs an RST underline of '=' at least as long as the title"
+        assert "# %%" in text, f"{name}: cells start with '# %%'"
         assert "parse_args" in text, f"{name}: use scratchae.lesson.parse_args"
         assert "Exercises" in text, f"{name}: end with exercises"
 
