@@ -1,7 +1,6 @@
 """One quick build of the book for two short lessons, shared by test_book.py and test_browser.py.
 
-The lessons are gallery-format copies of lessons 01 and 02 kept in ``tests/book_lessons/``, so
-the tests do not depend on the state of ``lessons/``.
+The lessons are the course's own lessons 01 and 02 (the two shortest), from ``lessons/``.
 """
 import atexit
 import functools
@@ -11,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FIXTURE_LESSONS = HERE / "book_lessons"
+FIXTURE_LESSONS = HERE.parent / "lessons"
 LESSON_PAGES = ["01_four_equations", "02_mse_vs_cross_entropy"]
 DOCS_PACKAGES = ["sphinx", "sphinx_gallery", "pydata_sphinx_theme", "myst_parser"]
 

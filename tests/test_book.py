@@ -1,6 +1,6 @@
 """The book: Sphinx + sphinx-gallery render each lesson as a page, with its output and figures.
 
-Builds the book for two short lessons (gallery-format copies in tests/book_lessons/) and checks
+Builds the book for the two shortest lessons (01 and 02, from lessons/) and checks
 what a student would rely on. Skipped when the ``docs`` extra is not installed.
 """
 import html

@@ -31,7 +31,7 @@ import numbers
 
 import numpy as np
 
-from scratchae._validation import check_fitted
+from scratchae._validation import check_fitted, check_positive
 from scratchae.density._common import check_data, check_int, kneighbors
 from scratchae.density.lowrank import LowRankMixture
 
@@ -86,10 +86,7 @@ class ManifoldParzenWindows:
         """Check the hyperparameters (called by ``fit``)."""
         self.n_neighbors = check_int(self.n_neighbors, "n_neighbors", 1)
         self.n_components = check_int(self.n_components, "n_components", 0)
-        if isinstance(self.sigma0_sq, bool) or not isinstance(self.sigma0_sq, numbers.Real) \
-                or not np.isfinite(self.sigma0_sq) or not self.sigma0_sq > 0:
-            raise ValueError(f"sigma0_sq must be a positive finite number; got {self.sigma0_sq!r}")
-        self.sigma0_sq = float(self.sigma0_sq)
+        self.sigma0_sq = float(check_positive(self.sigma0_sq, "sigma0_sq"))
         if self.chunk_size is not None:
             check_int(self.chunk_size, "chunk_size", 1)
 

@@ -160,10 +160,7 @@ class NonLocalManifoldParzen:
         self.n_components = check_int(self.n_components, "n_components", 1)
         self.n_neighbors = check_int(self.n_neighbors, "n_neighbors", 1)
         self.n_hidden = check_int(self.n_hidden, "n_hidden", 1)
-        if isinstance(self.sigma0_sq, bool) or not isinstance(self.sigma0_sq, numbers.Real) \
-                or not np.isfinite(self.sigma0_sq) or not self.sigma0_sq > 0:
-            raise ValueError(f"sigma0_sq must be a positive finite number; got {self.sigma0_sq!r}")
-        self.sigma0_sq = float(self.sigma0_sq)
+        self.sigma0_sq = float(check_positive(self.sigma0_sq, "sigma0_sq"))
         self.use_mu = bool(self.use_mu)
         self.epochs = check_int(self.epochs, "epochs", 0)
         self.batch_size = check_int(self.batch_size, "batch_size", 1)
