@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from scratchae.models import (CVAE, AAE, VAE, Autoencoder, ContractiveAutoencoder,
-                              DenoisingAutoencoder)
+from scratchae.models import (AAE, CVAE, VAE, Autoencoder, ContractiveAutoencoder,
+                              DenoisingAutoencoder, StochasticContractiveAutoencoder)
 from scratchae.models import data_parallel as dp
 from scratchae.nn.training import TrainingDiverged
 
@@ -73,21 +73,35 @@ def test_thread_count_comes_from_the_context_then_the_environment(monkeypatch):
 
 
 # ------------------------------------------------------------------ gradients of the parts
+class _Replay(np.random.Generator):
+    """A generator whose ``standard_normal`` hands out a given array: the one-thread step then
+    sees the noise the parts drew, in row order."""
+
+    def __init__(self, eps):
+        super().__init__(np.random.PCG64(0))
+        self.eps = eps
+
+    def standard_normal(self, size=None, dtype=np.float64, out=None):
+        assert tuple(np.atleast_1d(size)) == self.eps.shape
+        return self.eps.astype(dtype)
+
+
 def _models(dtype):
+    """name -> (model, shape of one row's noise or None)."""
     kw = dict(seed=3, dtype=dtype)
     return {
-        "ae": (Autoencoder([12, 7, 3], activation="tanh", **kw), False),
-        "tied_ae": (Autoencoder([12, 7, 3], activation="sigmoid", tied=True, **kw), False),
-        "cae": (ContractiveAutoencoder([12, 5], contraction=0.3, **kw), False),
-        # level 0 makes the corruption the identity: the gradients are then a deterministic
-        # function of the batch, and the split can be compared with the whole
-        "dae": (DenoisingAutoencoder([12, 7, 3], corruption="masking", level=0.0, **kw), False),
-        "vae": (VAE([12, 7, 3], activation="tanh", **kw), True),
-        "cvae": (CVAE([12, 7, 3], n_classes=4, activation="tanh", **kw), True),
+        "ae": (Autoencoder([12, 7, 3], activation="tanh", **kw), None),
+        "tied_ae": (Autoencoder([12, 7, 3], activation="sigmoid", tied=True, **kw), None),
+        "cae": (ContractiveAutoencoder([12, 5], contraction=0.3, **kw), None),
+        "scae": (StochasticContractiveAutoencoder([12, 5], contraction=0.3, noise_std=0.2, **kw),
+                 (12,)),
+        "dae": (DenoisingAutoencoder([12, 7, 3], corruption="gaussian", level=0.2, **kw), (12,)),
+        "vae": (VAE([12, 7, 3], activation="tanh", **kw), (1, 3)),
+        "cvae": (CVAE([12, 7, 3], n_classes=4, activation="tanh", **kw), (1, 3)),
     }
 
 
-def _compare(model, noisy, dtype, threads, tol):
+def _compare(model, noise, dtype, threads, tol):
     m = 37
     x = _x(m, dtype=dtype)
     batch = (x, np.arange(m) % 4) if isinstance(model, CVAE) else (x,)
@@ -96,15 +110,18 @@ def _compare(model, noisy, dtype, threads, tol):
     with dp.ParallelSteps(model, threads) as par:
         assert par.splits(batch)
         metrics, grads = par.loss_and_grads(batch, rngs)
-    extra = {}
-    if noisy:   # the noise the parts drew, in row order, given to the one-thread computation
+    rng, extra = np.random.default_rng(0), {}
+    if noise is not None:   # the noise the parts drew, in row order, for the one-thread step
         bounds = dp.split_rows(m, threads)
-        J = model.latent_dim
-        extra["eps"] = np.concatenate([
-            np.random.default_rng(10 + k).standard_normal((bounds[k + 1] - bounds[k], 1, J),
+        eps = np.concatenate([
+            np.random.default_rng(10 + k).standard_normal((bounds[k + 1] - bounds[k],) + noise,
                                                           dtype=model.dtype)
             for k in range(threads)])
-    ref_metrics, ref = model.loss_and_grads(batch, np.random.default_rng(0), **extra)
+        if isinstance(model, VAE):
+            extra["eps"] = eps
+        else:
+            rng = _Replay(eps)
+    ref_metrics, ref = model.loss_and_grads(batch, rng, **extra)
     assert set(grads) == set(ref)
     for name in ref:
         scale = np.max(np.abs(ref[name])) + 1e-30
@@ -114,14 +131,19 @@ def _compare(model, noisy, dtype, threads, tol):
         assert abs(metrics[key] - ref_metrics[key]) <= tol * (abs(ref_metrics[key]) + 1e-12)
 
 
-@pytest.mark.parametrize("name", ["ae", "tied_ae", "cae", "dae", "vae", "cvae"])
+@pytest.mark.parametrize("name", ["ae", "tied_ae", "cae", "scae", "dae", "vae", "cvae"])
 @pytest.mark.parametrize("threads", [2, 3])
 def test_parts_give_the_whole_batch_gradient(name, threads):
     """float64: the split is exact algebra, so it agrees to ~1e-15; float32: to rounding."""
-    model, noisy = _models(np.float64)[name]
-    _compare(model, noisy, np.float64, threads, 1e-12)
-    model, noisy = _models(np.float32)[name]
-    _compare(model, noisy, np.float32, threads, 2e-6)
+    model, noise = _models(np.float64)[name]
+    _compare(model, noise, np.float64, threads, 1e-12)
+    model, noise = _models(np.float32)[name]
+    _compare(model, noise, np.float32, threads, 2e-6)
+
+
+def test_every_splittable_class_is_tested():
+    tested = {type(model).__name__ for model, _ in _models(np.float64).values()}
+    assert tested == set(dp.SPLITTABLE)
 
 
 def test_unequal_weights_matter():

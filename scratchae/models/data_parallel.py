@@ -9,7 +9,7 @@ thread, and the full batch's gradient recovered exactly as the size-weighted sum
 
 (the same for every metric that is a batch mean). This is what distributed training does
 between machines; here the "machines" are the cores of one CPU. Then the parameters are dealt
-out to the threads in two groups of about equal size, and each thread sums the parts' gradients
+out to the threads in one group per thread, of about equal size, and each thread sums the parts' gradients
 and runs the optimizer's update for its own group.
 
 Why threads help at all in Python: NumPy's matrix products and element-wise loops, and the numba
@@ -298,6 +298,11 @@ class ParallelSteps:
     def _weighted_sum(name, per_part, weights):
         """sum_k w_k grad_k[name], accumulated in part 0's array (a fresh array of this step)."""
         out = per_part[0][name]
+        if all(w == weights[0] for w in weights):          # equal parts: sum, then scale once
+            for grads in per_part[1:]:
+                out += grads[name]
+            out *= out.dtype.type(weights[0])
+            return out
         out *= out.dtype.type(weights[0])
         for grads, w in zip(per_part[1:], weights[1:]):
             g = grads[name]
