@@ -24,8 +24,9 @@ Rules the machinery keeps:
   ``with training_threads(2): model.fit(...)``; with one thread (the default) ``fit`` runs the
   textbook step unchanged, and ``SCRATCHAE_NUMBA=0`` (the plain-NumPy switch) turns it off too;
 * the same seed gives the same bits for a given thread count: part k draws its noise from its
-  own generator, spawned from the ``noise`` stream when ``fit`` starts (so the noise differs
-  from the one-thread run's, and the losses with it, by sampling only);
+  own generator, spawned from the ``noise`` stream at the first split step and kept with it, so
+  a second ``fit`` continues them as one longer ``fit`` would (the noise differs from the
+  one-thread run's, and the losses with it, by sampling only);
 * the gradients equal the one-thread gradients of the same batch and noise, to rounding;
 * the guarded update: a NaN/inf loss or gradient stops training before any parameter changes;
 * no thread outlives ``fit``, also when it raises (the pool is shut down and joined).
@@ -169,11 +170,13 @@ class ParallelSteps:
     def __init__(self, model, threads):
         self.model = model
         self.threads = _check_threads(threads, "ParallelSteps")
-        self.enabled = self.threads > 1 and type(model).__name__ in SPLITTABLE
+        # a model whose _loss_and_grads is replaced on the instance (a spy, a patch) is not
+        # split: a shallow copy would call the original's bound method from another thread
+        self.enabled = (self.threads > 1 and type(model).__name__ in SPLITTABLE
+                        and "_loss_and_grads" not in vars(model))
         self._pool = None
         self._blas = None
         self._replicas = None
-        self._rngs = None
         self._groups = None
 
     # ------------------------------------------------------------------- life cycle
@@ -263,12 +266,19 @@ class ParallelSteps:
         return metrics, {name: self._weighted_sum(name, per_part, weights)
                          for name in per_part[0]}
 
+    def _part_generators(self, rng):
+        """One generator per part, spawned from ``rng`` (the fit's noise stream) the first time
+        and kept on the model beside it, so that a second ``fit`` on the same stream continues
+        them, as one longer fit would."""
+        kept = getattr(self.model, "_part_rngs", None)
+        if kept is None or kept[0] is not rng or len(kept[1]) != self.threads:
+            kept = self.model._part_rngs = (rng, rng.spawn(self.threads))
+        return kept[1]
+
     def step(self, opt, batch, rng):
         """One guarded update from the batch cut into parts; returns the batch's metrics.
-        The parts' generators are spawned from ``rng`` at the first step of the ``fit``."""
-        if self._rngs is None:
-            self._rngs = rng.spawn(self.threads)
-        metrics, per_part, small, weights = self._parts(batch, self._rngs)
+        Part k draws its noise from its own generator (:meth:`_part_generators`)."""
+        metrics, per_part, small, weights = self._parts(batch, self._part_generators(rng))
         params = self.model.params()
         names = list(per_part[0])
         if not (np.isfinite(metrics["loss"]) and small and _split_update_ok(opt)):
