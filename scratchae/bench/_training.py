@@ -70,19 +70,19 @@ OUR_MODES = ("1", "2-blas", "2-data")
 
 
 def our_threads(mode):
-    """The context a mode of :data:`OUR_MODES` runs in."""
+    """The context a mode of :data:`OUR_MODES` runs in (whatever ``SCRATCHAE_THREADS`` says)."""
     from scratchae.models.data_parallel import training_threads
 
+    if mode not in OUR_MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of {OUR_MODES}")
+    stack = contextlib.ExitStack()
     if mode == "1":
         threadpoolctl = optional("threadpoolctl")
         if threadpoolctl is None:          # pragma: no cover
             raise RuntimeError("the one-thread rows need threadpoolctl to hold BLAS to 1 thread")
-        return threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-    if mode == "2-blas":
-        return contextlib.nullcontext()
-    if mode == "2-data":
-        return training_threads(2)
-    raise ValueError(f"unknown mode {mode!r}; expected one of {OUR_MODES}")
+        stack.enter_context(threadpoolctl.threadpool_limits(limits=1, user_api="blas"))
+    stack.enter_context(training_threads(2 if mode == "2-data" else 1))
+    return stack
 
 
 def scaling_rounds(repeats, ours, theirs, modes=OUR_MODES, torch_threads=(1, 2)):
