@@ -170,14 +170,16 @@ def test_unequal_weights_matter():
 
 # ---------------------------------------------------------------------------- fit
 @pytest.mark.parametrize("optimizer", ["adam", "sgd", "momentum"])
-def test_fit_on_two_threads_follows_the_one_thread_fit(optimizer):
+@pytest.mark.parametrize("weight_decay", [0.0, 1e-3])
+def test_fit_on_two_threads_follows_the_one_thread_fit(optimizer, weight_decay):
     """A deterministic model: the same updates, to rounding, with the parameters dealt out to
-    two threads for the optimizer's update (t counted once per step)."""
+    two threads for the optimizer's update (t counted once per step); Adam without weight decay
+    takes the two halves' gradients into its kernel (adam_update_two_parts)."""
     x = _x(200)
     one = Autoencoder([12, 7, 3], activation="tanh", seed=1)
     two = Autoencoder([12, 7, 3], activation="tanh", seed=1)
     kw = dict(epochs=3, batch_size=32, optimizer=optimizer, lr=0.05, progress=False,
-              weight_decay=1e-3)
+              weight_decay=weight_decay)
     h1 = one.fit(x, **kw)
     with dp.training_threads(2):
         h2 = two.fit(x, **kw)
@@ -316,3 +318,29 @@ def test_a_model_with_a_patched_loss_is_not_split():
         model.fit(_x(64), epochs=1, batch_size=32, progress=False)
     assert threads_seen == {threading.current_thread().name}
     assert not dp.ParallelSteps(model, 2).enabled
+
+
+def test_adam_on_two_halves_kernel_agrees_with_its_twin_and_with_adam_on_the_mean():
+    from scratchae.kernels.optim import adam_update, adam_update_two_parts
+
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64):
+        p0, g0, g1 = (rng.standard_normal(1001).astype(dtype) for _ in range(3))
+        m0 = 0.1 * rng.standard_normal(1001).astype(dtype)
+        v0 = np.abs(rng.standard_normal(1001)).astype(dtype)
+        runs = []
+        for fn in (adam_update_two_parts.jit, adam_update_two_parts.twin):
+            p, m, v = p0.copy(), m0.copy(), v0.copy()
+            for t in (1.0, 2.0, 3.0):
+                fn(p, g0, g1, 0.5, m, v, 1e-2, 0.9, 0.999, 1e-8, t)
+            runs.append((p, m, v))
+        p, m, v = p0.copy(), m0.copy(), v0.copy()
+        for t in (1.0, 2.0, 3.0):
+            adam_update.twin(p, ((g0 + g1) * dtype(0.5)).astype(dtype), m, v, 1e-2, 0.9, 0.999,
+                             1e-8, t)
+        runs.append((p, m, v))
+        tol = 1e-6 if dtype == np.float32 else 1e-14
+        for other in runs[1:]:
+            for a, b in zip(runs[0], other):
+                np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+        assert not np.allclose(runs[0][0], p0)                  # it did update

@@ -43,8 +43,9 @@ import os
 import numpy as np
 
 from scratchae.kernels import numba_enabled
+from scratchae.kernels.optim import adam_update_two_parts
 from scratchae.nn.network import Network
-from scratchae.nn.optimizers import Optimizer
+from scratchae.nn.optimizers import Adam, Optimizer
 from scratchae.nn.training import apply_step
 
 __all__ = ["training_threads", "threads_requested", "SPLITTABLE", "ParallelSteps",
@@ -295,11 +296,24 @@ class ParallelSteps:
             self._groups = (names, balanced_groups({k: params[k].size for k in names},
                                                    self.threads))
         opt.t += 1                                      # what Optimizer.step does once per step
+        # Adam on two equal halves: the halves' mean is formed inside the Adam kernel's pass
+        fused = (type(opt) is Adam and not opt.weight_decay and len(weights) == 2
+                 and weights[0] == weights[1])
 
         def update(i, group):
             for name in group:
                 p = params[name]
-                opt._update(name, p, opt._decayed(p, self._weighted_sum(name, per_part, weights)))
+                if fused and p.flags.c_contiguous:
+                    if name not in opt.m:                 # Adam's state, as Adam._update makes it
+                        opt.m[name], opt.v[name] = np.zeros_like(p), np.zeros_like(p)
+                    g0, g1 = (np.ascontiguousarray(g[name], dtype=p.dtype) for g in per_part)
+                    adam_update_two_parts(p.reshape(-1), g0.reshape(-1), g1.reshape(-1),
+                                          weights[0], opt.m[name].reshape(-1),
+                                          opt.v[name].reshape(-1), opt.lr, opt.beta1, opt.beta2,
+                                          opt.eps, float(opt.t))
+                else:
+                    p_g = self._weighted_sum(name, per_part, weights)
+                    opt._update(name, p, opt._decayed(p, p_g))
 
         self._run(update, self._groups[1])
         return metrics
