@@ -26,20 +26,45 @@ def test_gemm_rate_and_memory_are_positive():
 
 
 def test_training_benchmarks_run_without_torch(tmp_path, monkeypatch):
-    """With torch absent the comparison column reads 'not installed' and ours still runs."""
+    """With torch absent the comparison column reads 'not installed' and ours still runs, at
+    1 thread, 2 BLAS threads and 2 training threads (data parallel), with the scaling rows."""
     import numpy as np
 
     from scratchae.bench import _training
 
-    monkeypatch.setattr(_training, "optional", lambda name: None)
+    monkeypatch.setattr(_training, "optional",
+                        lambda name: None if name == "torch" else _common.optional(name))
     monkeypatch.setattr(_training, "training_data",
                         lambda n, seed=0: (np.random.default_rng(0).uniform(
                             size=(256, 784)).astype(np.float32), "random"))
-    assert main(["bench", "vae-train", "--quick", "--out", str(tmp_path)]) == 0
-    rows = json.loads((tmp_path / "vae-train.json").read_text())["rows"]
-    first = rows[0]
-    assert first["metric"] == "samples/s" and first["ours"] > 0 and first["reference"] is None
-    assert "not installed" in first["source"]
+    for name in ("vae-train", "deep-ae-train"):
+        assert main(["bench", name, "--quick", "--out", str(tmp_path)]) == 0
+        rows = {r["metric"]: r for r in json.loads((tmp_path / f"{name}.json").read_text())["rows"]}
+        first = rows["samples/s, 1 thread"]
+        assert first["ours"] > 0 and first["reference"] is None
+        assert "not installed" in first["source"]
+        assert rows["samples/s, 2 threads, data parallel (SCRATCHAE_THREADS=2)"]["ours"] > 0
+        assert rows["samples/s, 2 threads, BLAS threads only (before)"]["ours"] > 0
+        assert rows["scaling 1 -> 2 threads (data parallel; PyTorch in reference)"]["ours"] > 0
+        assert rows["fraction of GEMM rate, 2 threads, data parallel (SCRATCHAE_THREADS=2)"][
+            "ours"] > 0
+    assert main(["bench", "vae-roofline", "--quick", "--out", str(tmp_path)]) == 0
+    rows = json.loads((tmp_path / "vae-roofline.json").read_text())["rows"]
+    assert [r["metric"] for r in rows if r["metric"].startswith("fraction")] == [
+        "fraction of GEMM rate, 1 thread", "fraction of GEMM rate, 2 threads, BLAS threads only",
+        "fraction of GEMM rate, 2 threads, data parallel"]
+
+
+def test_scaling_rounds_alternate_and_keep_the_fastest():
+    from scratchae.bench._training import scaling_rounds
+
+    order, times = [], iter([3.0, 2.0, 1.0, 5.0, 2.5, 2.0, 0.5, 4.0])
+    best, seconds = scaling_rounds(
+        2, lambda mode: order.append(mode) or (next(times), mode),
+        lambda threads: order.append(threads) or None, modes=("a", "b"), torch_threads=(1,))
+    assert order == ["a", "b", 1, "a", "b", 1]
+    assert best[("ours", "a")] == (1.0, "a") and best[("ours", "b")] == (2.0, "b")
+    assert seconds[("ours", "a")] == [3.0, 1.0] and best[("torch", 1)] is None
 
 
 def test_flop_counts():

@@ -1,5 +1,7 @@
 """Training-throughput workloads shared by ``vae-train``, ``vae-roofline`` and ``deep-ae-train``:
 one epoch of ours and of the same network in PyTorch CPU, in the same process run."""
+import contextlib
+import statistics
 import time
 
 import numpy as np
@@ -58,6 +60,116 @@ def alternate(repeats, ours, theirs):
     return best_ours, best_theirs
 
 
+#: how ours runs in the thread-scaling benchmarks:
+#: "1"         one thread: NumPy's BLAS held to one thread, one training thread;
+#: "2-blas"    two threads in the matrix products only (BLAS on 2 threads, one training thread:
+#:             the library's default, and all there was before data parallelism);
+#: "2-data"    two training threads, each batch cut in two halves, BLAS on one thread per half
+#:             (``SCRATCHAE_THREADS=2``, :mod:`scratchae.models.data_parallel`).
+OUR_MODES = ("1", "2-blas", "2-data")
+
+
+def our_threads(mode):
+    """The context a mode of :data:`OUR_MODES` runs in (whatever ``SCRATCHAE_THREADS`` says)."""
+    from scratchae.models.data_parallel import training_threads
+
+    if mode not in OUR_MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of {OUR_MODES}")
+    stack = contextlib.ExitStack()
+    if mode == "1":
+        threadpoolctl = optional("threadpoolctl")
+        if threadpoolctl is None:          # pragma: no cover
+            raise RuntimeError("the one-thread rows need threadpoolctl to hold BLAS to 1 thread")
+        stack.enter_context(threadpoolctl.threadpool_limits(limits=1, user_api="blas"))
+    stack.enter_context(training_threads(2 if mode == "2-data" else 1))
+    return stack
+
+
+def scaling_rounds(repeats, ours, theirs, modes=OUR_MODES, torch_threads=(1, 2)):
+    """Rounds in which every mode of ours (``ours(mode)``) and every thread count of PyTorch
+    (``theirs(threads)``, None when it is not installed) runs once, in turn; for each, the
+    fastest round is kept (element 0 of a result is its seconds). Also returns every round's
+    seconds, for medians and paired ratios. -> ``(best, seconds)``, both keyed by
+    ``("ours", mode)`` and ``("torch", threads)``."""
+    best, seconds = {}, {}
+    jobs = [(("ours", m), lambda m=m: ours(m)) for m in modes] + \
+           [(("torch", t), lambda t=t: theirs(t)) for t in torch_threads]
+    for _ in range(repeats):
+        for key, job in jobs:
+            result = job()
+            if result is None:
+                best.setdefault(key, None)
+                continue
+            seconds.setdefault(key, []).append(result[0])
+            if best.get(key) is None or result[0] < best[key][0]:
+                best[key] = result
+    return best, seconds
+
+
+def add_scaling_rows(report, n, best, seconds, flops_per_example, gemm, ratio_target,
+                     scaling_target=1.7, fraction_target=0.6):
+    """The rows of a thread-scaling training benchmark: samples/s of ours and PyTorch at 1 and
+    2 threads (ours at 2 threads both ways: BLAS threads only, and data parallel), the ratios,
+    each side's scaling from 1 to 2 threads, the useful GFLOP/s against NumPy's GEMM rate at the
+    same thread count (``gemm``: {1: rate, 2: rate}), and the ceiling of the ratio at 2 threads.
+    ``best`` and ``seconds`` come from :func:`scaling_rounds`."""
+    torch_note = None
+    if best.get(("torch", 1)) is not None:
+        version = best[("torch", 1)][3]
+        torch_note = f"PyTorch {version} CPU ({torch_kernel()})"
+    labels = {"1": "1 thread", "2-blas": "2 threads, BLAS threads only (before)",
+              "2-data": "2 threads, data parallel (SCRATCHAE_THREADS=2)"}
+    torch_of = {"1": 1, "2-blas": 2, "2-data": 2}
+    for mode, label in labels.items():
+        ours_s, theirs = best[("ours", mode)][0], best.get(("torch", torch_of[mode]))
+        if theirs is None:
+            report.add(f"samples/s, {label}", n / ours_s, None,
+                       source=f"PyTorch CPU: {NOT_INSTALLED}", unit="samples/s")
+            continue
+        report.add(f"samples/s, {label}", n / ours_s, n / theirs[0],
+                   source=f"{torch_note}, set_num_threads({torch_of[mode]})", unit="samples/s")
+        report.add(f"ratio (ours / PyTorch), {label}", theirs[0] / ours_s,
+                   ratio_target if mode == "2-data" else None,
+                   source=f"target >= {ratio_target:g}" if mode == "2-data" else "", unit="x")
+    ours_scale = best[("ours", "1")][0] / best[("ours", "2-data")][0]
+    theirs_scale = None
+    if best.get(("torch", 1)) is not None and best.get(("torch", 2)) is not None:
+        theirs_scale = best[("torch", 1)][0] / best[("torch", 2)][0]
+    report.add("scaling 1 -> 2 threads (data parallel; PyTorch in reference)", ours_scale,
+               theirs_scale, source=f"target >= {scaling_target:g} for ours", unit="x")
+    report.add("scaling 1 -> 2 threads, BLAS threads only",
+               best[("ours", "1")][0] / best[("ours", "2-blas")][0], None, unit="x")
+    paired = [a / b for a, b in zip(seconds[("ours", "1")], seconds[("ours", "2-data")])]
+    report.add("scaling 1 -> 2 threads (data parallel), median of paired rounds",
+               statistics.median(paired), None,
+               source="rounds: " + ", ".join(f"{r:.2f}" for r in paired), unit="x")
+    for threads, mode in ((1, "1"), (2, "2-data")):
+        useful = flops_per_example * n / best[("ours", mode)][0] / 1e9
+        report.add(f"useful GFLOP/s, {labels[mode]}", useful, gemm[threads],
+                   source=f"NumPy float32 GEMM 128x784 @ 784x500 on {threads} BLAS thread(s) "
+                          f"(OpenBLAS kernels: {blas_kernel_label()}), same run, best of "
+                          "before/after", unit="GFLOP/s")
+        report.add(f"fraction of GEMM rate, {labels[mode]}", useful / gemm[threads],
+                   fraction_target if threads == 2 else None,
+                   source=f"target >= {fraction_target:g}" if threads == 2 else "", unit="")
+    if best.get(("torch", 2)) is not None:
+        report.add("ceiling of the ratio at 2 threads (all time in GEMM at NumPy's 2-thread "
+                   "rate)", gemm[2] * 1e9 / flops_per_example / (n / best[("torch", 2)][0]),
+                   ratio_target, source="GEMM rate / useful FLOPs per example / PyTorch "
+                                        "samples/s", unit="x")
+        report.add("last-batch loss (sanity), 2 threads data parallel",
+                   best[("ours", "2-data")][1], best[("torch", 2)][1], source="PyTorch",
+                   unit="nats")
+
+
+def gemm_rates(measure):
+    """NumPy's GEMM rate at 1 and at 2 BLAS threads: ``{1: rate, 2: rate}`` (``measure()``
+    returns one rate in GFLOP/s)."""
+    with our_threads("1"):
+        one = measure()
+    return {1: one, 2: measure()}
+
+
 def add_rows(report, n, ours, theirs, target, flops_per_example, gemm):
     """The rows both training benchmarks print, for an epoch of ``n`` examples: samples/s beside
     PyTorch's, their ratio against ``target``, the last-batch losses, our useful GFLOP/s beside
@@ -89,29 +201,37 @@ def add_rows(report, n, ours, theirs, target, flops_per_example, gemm):
     return useful
 
 
-def ours_vae_epoch(x, seed=0, epochs=1):
+def ours_vae_epoch(x, seed=0, epochs=1, mode=None):
+    """Seconds of ``epochs`` epochs of our VAE (after a warm-up on 512 examples), the last
+    batch-mean loss, and the peak RSS after each epoch; ``mode`` one of :data:`OUR_MODES`
+    (None: as the environment says)."""
     from scratchae.models.vae import VAE
 
-    model = VAE(layer_sizes=VAE_SIZES, activation="tanh", likelihood="bernoulli", seed=seed,
-                dtype=np.float32)
-    model.fit(x[:512], epochs=1, batch_size=128, lr=1e-3, progress=False)   # compile kernels
-    rss = []
-    t0 = time.perf_counter()
-    for _ in range(epochs):
-        history = model.fit(x, epochs=1, batch_size=128, optimizer="adam", lr=1e-3, progress=False)
-        rss.append(peak_rss_mb())
-    return time.perf_counter() - t0, history["loss"][-1], rss
+    with (our_threads(mode) if mode is not None else contextlib.nullcontext()):
+        model = VAE(layer_sizes=VAE_SIZES, activation="tanh", likelihood="bernoulli", seed=seed,
+                    dtype=np.float32)
+        model.fit(x[:512], epochs=1, batch_size=128, lr=1e-3, progress=False)  # compile kernels
+        rss = []
+        t0 = time.perf_counter()
+        for _ in range(epochs):
+            history = model.fit(x, epochs=1, batch_size=128, optimizer="adam", lr=1e-3,
+                                progress=False)
+            rss.append(peak_rss_mb())
+        return time.perf_counter() - t0, history["loss"][-1], rss
 
 
-def ours_ae_epoch(x, seed=0):
+def ours_ae_epoch(x, seed=0, mode=None):
     from scratchae.models.autoencoder import Autoencoder
 
-    model = Autoencoder(layer_sizes=DEEP_AE_SIZES, activation="sigmoid",
-                        code_activation="identity", loss="bernoulli", seed=seed, dtype=np.float32)
-    model.fit(x[:512], epochs=1, batch_size=128, lr=1e-3, progress=False)
-    t0 = time.perf_counter()
-    history = model.fit(x, epochs=1, batch_size=128, optimizer="adam", lr=1e-3, progress=False)
-    return time.perf_counter() - t0, history["loss"][-1]
+    with (our_threads(mode) if mode is not None else contextlib.nullcontext()):
+        model = Autoencoder(layer_sizes=DEEP_AE_SIZES, activation="sigmoid",
+                            code_activation="identity", loss="bernoulli", seed=seed,
+                            dtype=np.float32)
+        model.fit(x[:512], epochs=1, batch_size=128, lr=1e-3, progress=False)
+        t0 = time.perf_counter()
+        history = model.fit(x, epochs=1, batch_size=128, optimizer="adam", lr=1e-3,
+                            progress=False)
+        return time.perf_counter() - t0, history["loss"][-1]
 
 
 def _torch_mlp(torch, sizes, act, last_identity=True):
@@ -147,14 +267,14 @@ def _timed_torch_epoch(torch, x, seed, enc, dec, batch_loss):
     return time.perf_counter() - t0, last, torch.get_num_threads(), torch.__version__
 
 
-def torch_vae_epoch(x, seed=0):
-    """The same VAE in PyTorch CPU: returns (seconds, last loss, torch threads, version) or
-    None when torch is not installed."""
+def torch_vae_epoch(x, seed=0, threads=None):
+    """The same VAE in PyTorch CPU on ``threads`` threads (default: NumPy's BLAS threads):
+    returns (seconds, last loss, torch threads, version) or None when torch is not installed."""
     torch = optional("torch")
     if torch is None:
         return None
     torch.manual_seed(seed)
-    torch.set_num_threads(blas_threads())
+    torch.set_num_threads(threads or blas_threads())
     J = VAE_SIZES[-1]
     enc = _torch_mlp(torch, VAE_SIZES[:-1] + [2 * J], torch.nn.Tanh)
     dec = _torch_mlp(torch, VAE_SIZES[::-1], torch.nn.Tanh)
@@ -171,13 +291,14 @@ def torch_vae_epoch(x, seed=0):
     return _timed_torch_epoch(torch, x, seed, enc, dec, batch_loss)
 
 
-def torch_ae_epoch(x, seed=0):
-    """The same deep autoencoder in PyTorch CPU, or None when torch is not installed."""
+def torch_ae_epoch(x, seed=0, threads=None):
+    """The same deep autoencoder in PyTorch CPU on ``threads`` threads, or None when torch is
+    not installed."""
     torch = optional("torch")
     if torch is None:
         return None
     torch.manual_seed(seed)
-    torch.set_num_threads(blas_threads())
+    torch.set_num_threads(threads or blas_threads())
     enc = _torch_mlp(torch, DEEP_AE_SIZES, torch.nn.Sigmoid)
     dec = _torch_mlp(torch, DEEP_AE_SIZES[::-1], torch.nn.Sigmoid)
 

@@ -13,6 +13,9 @@ both give the same numbers. numba is imported only when a kernel is first compil
 Every kernel is compiled with ``error_model="numpy"``: a float division by zero gives inf or nan,
 as in the NumPy twin, instead of numba's default Python check that raises ZeroDivisionError
 (that check is a branch in every division, which also keeps LLVM from vectorising the loop).
+Every kernel is also compiled with ``nogil=True``: while it runs, other Python threads run too
+(training on several threads, :mod:`scratchae.models.data_parallel`, updates two parameter groups
+with Adam at the same time).
 """
 import os
 
@@ -61,7 +64,7 @@ class Kernel:
                 # and stays plain Python; the compiled version gets numba's parallel range
                 self.loops.__globals__["prange"] = numba.prange
             self._jit = numba.njit(cache=True, fastmath=False, error_model="numpy",
-                                   parallel=self.parallel)(self.loops)
+                                   parallel=self.parallel, nogil=True)(self.loops)
         return self._jit
 
     def __call__(self, *args):

@@ -11,12 +11,16 @@ which equals the paper's  p - lr m_hat / (sqrt(v_hat) + eps)  with the bias corr
 into two scalars. All arrays are updated in place; they must be 1-D views of the same length
 (pass ``arr.reshape(-1)`` of a contiguous array). The twin allocates temporaries for each line;
 the kernel does the three lines in one pass over memory, in the arrays' own precision.
+
+``adam_update_two_parts`` is the same step for a gradient given as the mean of two parts,
+g = (g0 + g1) * w with w = 1/2 (a batch cut in two halves, :mod:`scratchae.models.data_parallel`):
+the kernel forms g inside the same pass, so the sum is never written to memory.
 """
 import numpy as np
 
 from scratchae.kernels import Kernel
 
-__all__ = ["adam_update"]
+__all__ = ["adam_update", "adam_update_two_parts"]
 
 
 def _adam_update_twin(p, g, m, v, lr, beta1, beta2, eps, t):
@@ -51,6 +55,36 @@ def _adam_update_loops(p, g, m, v, lr, beta1, beta2, eps, t):
         p[i] -= lr_t * mi / (np.sqrt(vi) + eps_t)
 
 
+def _adam_update_two_parts_twin(p, g0, g1, w, m, v, lr, beta1, beta2, eps, t):
+    """Adam step in place with the gradient g = (g0 + g1) * w (plain NumPy)."""
+    _adam_update_twin(p, (g0 + g1) * w, m, v, lr, beta1, beta2, eps, t)
+
+
+def _adam_update_two_parts_loops(p, g0, g1, w, m, v, lr, beta1, beta2, eps, t):
+    c2 = np.sqrt(1.0 - beta2 ** t)
+    k = np.empty(7, dtype=p.dtype)
+    k[0] = beta1
+    k[1] = 1.0 - beta1
+    k[2] = beta2
+    k[3] = 1.0 - beta2
+    k[4] = lr * c2 / (1.0 - beta1 ** t)
+    k[5] = eps * c2
+    k[6] = w
+    b1, ob1, b2, ob2, lr_t, eps_t, wk = k[0], k[1], k[2], k[3], k[4], k[5], k[6]
+    for i in range(p.shape[0]):
+        gi = (g0[i] + g1[i]) * wk
+        mi = b1 * m[i] + ob1 * gi
+        vi = b2 * v[i] + ob2 * gi * gi
+        m[i] = mi
+        v[i] = vi
+        p[i] -= lr_t * mi / (np.sqrt(vi) + eps_t)
+
+
+def _example_two_parts():
+    p, g0, g1, m, v = (np.zeros(8, np.float32) for _ in range(5))
+    return p, g0, g1, 0.5, m, v, 1e-3, 0.9, 0.999, 1e-8, 1.0
+
+
 def _example():
     p, g, m, v = (np.zeros(8, np.float32) for _ in range(4))
     return p, g, m, v, 1e-3, 0.9, 0.999, 1e-8, 1.0
@@ -58,3 +92,7 @@ def _example():
 
 _adam_update_twin.__name__ = "adam_update"
 adam_update = Kernel(_adam_update_twin, _adam_update_loops, example=_example)
+
+_adam_update_two_parts_twin.__name__ = "adam_update_two_parts"
+adam_update_two_parts = Kernel(_adam_update_two_parts_twin, _adam_update_two_parts_loops,
+                               example=_example_two_parts)

@@ -40,6 +40,7 @@ import tempfile
 import numpy as np
 
 from scratchae._validation import as_2d_array, check_positive, check_seed, check_unit_interval
+from scratchae.models.data_parallel import ParallelSteps, threads_requested
 from scratchae.nn import optimizers as optimizers_module
 from scratchae.nn.training import LabelledBatches, apply_step, fit_loop
 
@@ -147,6 +148,9 @@ class Model:
         """One update on a checked ``batch``: by default one guarded step of the optimizer of
         the last :meth:`fit` on :meth:`loss_and_grads`. Returns the batch's metrics."""
         (opt,) = self._phase_optimizers(("model",)).values()
+        parallel = getattr(self, "_parallel", None)
+        if parallel is not None and parallel.splits(batch):     # fit on several threads
+            return parallel.step(opt, batch, rng)
         metrics, grads = self._loss_and_grads(batch, rng)
         params = self.params()
         apply_step(opt, {k: params[k] for k in grads}, grads, metrics["loss"])
@@ -228,7 +232,9 @@ class Model:
         layout of :meth:`evaluate`) is checked here, before the first step, and evaluated after
         each epoch. ``rates``: phase -> learning rate, one optimizer each.
 
-        Each step calls ``train_step(batch, rng)`` with the ``noise`` generator. A NaN/inf loss
+        Each step calls ``train_step(batch, rng)`` with the ``noise`` generator. With more than
+        one training thread (``SCRATCHAE_THREADS``, see :mod:`scratchae.models.data_parallel`)
+        the default step cuts the batch into one part per thread. A NaN/inf loss
         stops training with ``TrainingDiverged`` and leaves the parameters as they were before
         that step. Returns the :class:`~scratchae.nn.training.History`.
         """
@@ -253,9 +259,15 @@ class Model:
             return self.train_step(batch, noise)
 
         validate = None if val is None else (lambda: self.evaluate(*val))
-        return fit_loop(step, data[0].shape[0], epochs, batch_size, rng=shuffle,
-                        validate=validate, progress=progress, desc=type(self).__name__,
-                        callback=callback)
+        # with more than one training thread (SCRATCHAE_THREADS), the default train_step cuts
+        # each batch into one part per thread (models/data_parallel.py); the threads end here
+        with ParallelSteps(self, threads_requested()) as self._parallel:
+            try:
+                return fit_loop(step, data[0].shape[0], epochs, batch_size, rng=shuffle,
+                                validate=validate, progress=progress, desc=type(self).__name__,
+                                callback=callback)
+            finally:
+                self._parallel = None
 
     # ------------------------------------------------------------------------ checkpoints
     def save(self, path):
