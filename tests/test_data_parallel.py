@@ -344,3 +344,31 @@ def test_adam_on_two_halves_kernel_agrees_with_its_twin_and_with_adam_on_the_mea
             for a, b in zip(runs[0], other):
                 np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
         assert not np.allclose(runs[0][0], p0)                  # it did update
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("weights", [(0.5, 0.5), (0.25, 0.75), (0.2, 0.3, 0.5)])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+def test_optimizer_update_from_parts_equals_update_on_the_weighted_sum(name, weights,
+                                                                       weight_decay):
+    """The public pieces of a step that the data-parallel step uses: ``begin_step`` then
+    ``update_from_parts`` per array gives what ``step`` gives on the weighted sum."""
+    from scratchae.nn import optimizers
+
+    rng = np.random.default_rng(0)
+    p0 = {"W": rng.normal(size=(4, 3)), "b": rng.normal(size=3)}
+    by_step, by_parts = optimizers.get(name, lr=0.1, weight_decay=weight_decay), \
+        optimizers.get(name, lr=0.1, weight_decay=weight_decay)
+    a = {k: v.copy() for k, v in p0.items()}
+    b = {k: v.copy() for k, v in p0.items()}
+    for _ in range(3):                                      # several steps: state carries over
+        parts = [{k: rng.normal(size=v.shape) for k, v in p0.items()} for _ in weights]
+        mean = {k: sum(w * g[k] for w, g in zip(weights, parts)) for k in p0}
+        by_step.step(a, mean)
+        by_parts.begin_step()
+        for k in p0:
+            by_parts.update_from_parts(k, b[k], [g[k].copy() for g in parts], list(weights))
+        for k in p0:
+            np.testing.assert_allclose(b[k], a[k], rtol=1e-12, atol=1e-14)
+    assert by_parts.t == by_step.t == 3
+    assert not np.allclose(a["W"], p0["W"])

@@ -43,9 +43,8 @@ import os
 import numpy as np
 
 from scratchae.kernels import numba_enabled
-from scratchae.kernels.optim import adam_update_two_parts
 from scratchae.nn.network import Network
-from scratchae.nn.optimizers import Adam, Optimizer
+from scratchae.nn.optimizers import Optimizer, weighted_sum
 from scratchae.nn.training import apply_step
 
 __all__ = ["training_threads", "threads_requested", "SPLITTABLE", "ParallelSteps",
@@ -155,7 +154,7 @@ def _small_and_finite(grads):
 
 def _split_update_ok(opt):
     """The optimizer's update may be dealt out by parameter: it uses the base class's ``step``
-    (t += 1, then one ``_update`` per array, each touching only its own state)."""
+    (``begin_step``, then one ``update`` per array, each touching only its own state)."""
     return isinstance(opt, Optimizer) and type(opt).step is Optimizer.step
 
 
@@ -264,7 +263,7 @@ class ParallelSteps:
         """The batch's metrics and gradients from its parts, as :meth:`Model._loss_and_grads`
         gives them for the whole batch; part k draws its noise from ``rngs[k]``."""
         metrics, per_part, _, weights = self._parts(batch, rngs)
-        return metrics, {name: self._weighted_sum(name, per_part, weights)
+        return metrics, {name: weighted_sum([g[name] for g in per_part], weights)
                          for name in per_part[0]}
 
     def _part_generators(self, rng):
@@ -285,7 +284,7 @@ class ParallelSteps:
         if not (np.isfinite(metrics["loss"]) and small and _split_update_ok(opt)):
             # the rare path: sum on this thread, then the one-thread guarded step (it raises
             # TrainingDiverged, parameters untouched, if anything is NaN/inf)
-            grads = {name: self._weighted_sum(name, per_part, weights) for name in names}
+            grads = {name: weighted_sum([g[name] for g in per_part], weights) for name in names}
             apply_step(opt, {k: params[k] for k in names}, grads, metrics["loss"])
             return metrics
         for name in names:
@@ -295,41 +294,11 @@ class ParallelSteps:
         if self._groups is None or self._groups[0] != names:
             self._groups = (names, balanced_groups({k: params[k].size for k in names},
                                                    self.threads))
-        opt.t += 1                                      # what Optimizer.step does once per step
-        # Adam on two equal halves: the halves' mean is formed inside the Adam kernel's pass
-        fused = (type(opt) is Adam and not opt.weight_decay and len(weights) == 2
-                 and weights[0] == weights[1])
+        opt.begin_step()
 
         def update(i, group):
             for name in group:
-                p = params[name]
-                if fused and p.flags.c_contiguous:
-                    if name not in opt.m:                 # Adam's state, as Adam._update makes it
-                        opt.m[name], opt.v[name] = np.zeros_like(p), np.zeros_like(p)
-                    g0, g1 = (np.ascontiguousarray(g[name], dtype=p.dtype) for g in per_part)
-                    adam_update_two_parts(p.reshape(-1), g0.reshape(-1), g1.reshape(-1),
-                                          weights[0], opt.m[name].reshape(-1),
-                                          opt.v[name].reshape(-1), opt.lr, opt.beta1, opt.beta2,
-                                          opt.eps, float(opt.t))
-                else:
-                    p_g = self._weighted_sum(name, per_part, weights)
-                    opt._update(name, p, opt._decayed(p, p_g))
+                opt.update_from_parts(name, params[name], [g[name] for g in per_part], weights)
 
         self._run(update, self._groups[1])
         return metrics
-
-    @staticmethod
-    def _weighted_sum(name, per_part, weights):
-        """sum_k w_k grad_k[name], accumulated in part 0's array (a fresh array of this step)."""
-        out = per_part[0][name]
-        if all(w == weights[0] for w in weights):          # equal parts: sum, then scale once
-            for grads in per_part[1:]:
-                out += grads[name]
-            out *= out.dtype.type(weights[0])
-            return out
-        out *= out.dtype.type(weights[0])
-        for grads, w in zip(per_part[1:], weights[1:]):
-            g = grads[name]
-            g *= g.dtype.type(w)
-            out += g
-        return out
