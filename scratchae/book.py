@@ -16,6 +16,7 @@ Output layout (``DIR`` defaults to ``scratchae-out/book``)::
 Beside it, ``.DIR-build/`` holds what Sphinx read (``src/``), its cache (``doctrees/``) and the
 figure files the lessons saved themselves (``run/``); both folders are replaced on every build.
 """
+import ast
 import json
 import os
 import re
@@ -197,6 +198,30 @@ def _speed_pages(readme, docs, src):
     (src / "speed.md").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+def _exercises_page(readme, src):
+    """``exercises.md``: the README's Exercises section, then each exercise's derivation tasks
+    (its student file's docstring) with the blank student file to download."""
+    from scratchae import exercises
+
+    files = src / "exercise_files"
+    files.mkdir()
+    out = ["# Exercises", "", _readme_section(readme, "Exercises") or "", "",
+           "## The exercises, one by one", "",
+           "Each one below is the text at the top of its student file: what to derive, the "
+           "notation and the slides. Download the blank file, or copy it with "
+           "`scratchae exercises start NAME`.", ""]
+    for name, lessons, title in exercises.EXERCISES:
+        path = exercises.student_file(name)
+        shutil.copy2(path, files / path.name)
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        out += [f"### `{name}`: {title}", "",
+                f"Lessons {lessons}. {{download}}`The blank student file <exercise_files/"
+                f"{path.name}>`; `scratchae exercises start {name}` copies it, "
+                f"`scratchae exercises check {name}` grades it.", "",
+                "```text", doc.strip(), "```", ""]
+    (src / "exercises.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
 def _stage(work, docs, lessons, results, api=True):
     """Fill ``work/src`` with what Sphinx reads."""
     src = work / "src"
@@ -217,6 +242,7 @@ def _stage(work, docs, lessons, results, api=True):
     readme = docs.parent / "README.md"
     (src / "reproductions.md").write_text(_reproductions_page(readme, results), encoding="utf-8")
     _speed_pages(readme, docs, src)
+    _exercises_page(readme, src)
     return src
 
 

@@ -63,8 +63,24 @@ def test_each_lesson_has_a_page_linked_from_the_front_page(book):
     for name in LESSON_PAGES:
         assert (book / "lessons" / f"{name}.html").is_file()
         assert f'href="lessons/{name}.html"' in front, f"front page does not link {name}"
-    for page in ("reproductions.html", "speed.html", "api/index.html"):
+    for page in ("reproductions.html", "speed.html", "api/index.html", "exercises.html"):
         assert (book / page).is_file(), page
+        assert f'href="{page}"' in front, f"front page does not link {page}"
+
+
+@needs_docs
+def test_exercises_page_lists_every_exercise_with_its_student_file(book):
+    from scratchae import exercises
+
+    text = page_text(book / "exercises.html")
+    raw = (book / "exercises.html").read_text(encoding="utf-8")
+    for name, _, title in exercises.EXERCISES:
+        assert f"{name}: {title}" in text, name
+        assert f"scratchae exercises start {name}" in text, name
+        link = re.search(rf'href="(_downloads/[^"]*/{re.escape(name)}\.py)"', raw)
+        assert link, f"no download link to the student file of {name}"
+        assert (book / link.group(1)).read_bytes() == exercises.student_file(name).read_bytes()
+    assert "Derive:" in text          # the tasks themselves, from the student files' docstrings
 
 
 @needs_docs
@@ -206,6 +222,22 @@ def test_speed_page_takes_the_readme_section_and_the_speed_notes(tmp_path):
     page = (src / "speed.md").read_text(encoding="utf-8")
     assert "| `vae-train` | 2.0 |" in page and "MIT" not in page
     assert "```{toctree}" in page and "speed_notes_flat_params" in page
+
+
+def test_exercises_page_takes_the_readme_section_and_each_student_docstring(tmp_path):
+    from scratchae import exercises
+    from scratchae.book import _exercises_page
+
+    readme = tmp_path / "README.md"
+    readme.write_text("## Exercises\n\nDerive it yourself.\n\n## Data\n\nMNIST\n",
+                      encoding="utf-8")
+    _exercises_page(readme, tmp_path)
+    page = (tmp_path / "exercises.md").read_text(encoding="utf-8")
+    assert "Derive it yourself." in page and "MNIST" not in page
+    for name, _, _ in exercises.EXERCISES:
+        first_line = exercises.student_file(name).read_text(encoding="utf-8").split("\n")[0]
+        assert first_line.strip('"') in page, name
+        assert (tmp_path / "exercise_files" / f"{name}.py").is_file()
 
 
 def test_gallery_runs_lessons_in_the_mode_asked_for(monkeypatch):
