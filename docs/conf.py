@@ -79,10 +79,11 @@ sphinx_gallery_conf = {
 
 # The library's docstrings are plain text with a little RST (``literals``, ``::`` blocks). Three
 # plain-text habits would be misread by RST, so each docstring is adjusted before it is parsed:
-# a formula block indented under a line ending in ":" becomes a literal block (as written, in a
-# fixed-width font); "|z|" (an absolute value) would be a substitution and "weights_" (a learned
+# a formula or code block indented under a paragraph (after a blank line) becomes a literal block
+# (as written, in a fixed-width font, instead of a quotation with its lines run together); "|z|" (an absolute value) would be a substitution and "weights_" (a learned
 # attribute) a link, so their "|" and trailing "_" are escaped outside literals.
 _INDENT = re.compile(r"^(\s*)")
+_FIELD = re.compile(r"^:[\w ]+:(\s|$)")          # ":param x: ...", not a role ":class:`X`"
 _TRAILING_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[\s.,;:)\]]|$)")
 
 
@@ -110,11 +111,13 @@ def _plain_text_docstring(app, what, name, obj, options, lines):
             literal_at = None
         nxt = next((l for l in lines[i + 1:] if l.strip()), "")
         blank_follows = i + 1 < len(lines) and not lines[i + 1].strip()
-        opens_block = (stripped.endswith(":") and blank_follows and nxt
-                       and _indent(nxt) > _indent(line) and not stripped.startswith(".."))
-        if opens_block and not stripped.endswith("::") and not stripped.startswith(":"):
-            line = line + ":"
-            stripped += ":"
+        opens_block = (blank_follows and nxt and _indent(nxt) > _indent(line)
+                       and not stripped.startswith(("..", ">>>")) and not _FIELD.match(stripped))
+        if opens_block and not stripped.endswith("::"):
+            # "text:" -> "text::" shows "text:"; "text ::" shows "text" -- both then a literal
+            suffix = ":" if stripped.endswith(":") else " ::"
+            line = line + suffix
+            stripped += suffix
         if stripped.startswith(">>>"):
             continue
         lines[i] = _escape_inline(line)

@@ -250,6 +250,11 @@ def _work_dir(out):
     return out.parent / f".{out.name}-build"
 
 
+def warnings_file(out):
+    """Where a build into ``out`` keeps Sphinx's warnings (one per line; empty when none)."""
+    return _work_dir(Path(out).resolve()) / "sphinx-warnings.txt"
+
+
 def _prepare_out(out):
     """Empty ``out`` if it is a previous book (or empty); refuse any other folder."""
     if out.exists():
@@ -379,7 +384,7 @@ def build(out="scratchae-out/book", quick=True, lessons=None, lessons_dir=None, 
                PYTHONPATH=os.pathsep.join(filter(None, [package_root,
                                                          os.environ.get("PYTHONPATH")])))
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(work / "doctrees"),
-           str(src), str(out)]
+           "-w", str(warnings_file(out)), str(src), str(out)]
     t0 = time.perf_counter()
     code = subprocess.call(cmd, env=env)
     seconds = time.perf_counter() - t0
@@ -396,4 +401,9 @@ def build(out="scratchae-out/book", quick=True, lessons=None, lessons_dir=None, 
                        if not p.stem.endswith("_thumb")])
         print(f"scratchae book: {pages} lesson pages, {figures} figure files "
               f"({'quick' if quick else 'full'}) in {seconds:.0f} s")
+        warned = [l for l in warnings_file(out).read_text(encoding="utf-8").splitlines()
+                  if "WARNING" in l or "ERROR" in l] if warnings_file(out).is_file() else []
+        if warned:
+            print(f"scratchae book: Sphinx printed {len(warned)} warnings, kept in "
+                  f"{warnings_file(out)}")
     return index

@@ -34,6 +34,9 @@ def _check_labels(y, n):
 class BayesClassifier:
     """One density per class plus log priors (scikit-learn style classifier).
 
+    Attributes after ``fit``: ``classes_`` (C,), ``densities_`` (list of C fitted estimators),
+    ``class_log_prior_`` (C,), ``n_features_in_``.
+
     Parameters
     ----------
     density_factory : callable
@@ -41,9 +44,6 @@ class BayesClassifier:
         with ``fit(X)`` and ``score_samples(X)``, e.g. ``lambda: ParzenWindows(0.8)``.
     priors : "empirical" or "uniform"
         Class frequencies of the training set, or equal priors.
-
-    Attributes after ``fit``: ``classes_`` (C,), ``densities_`` (list of C fitted estimators),
-    ``class_log_prior_`` (C,), ``n_features_in_``.
     """
 
     def __init__(self, density_factory, priors="empirical"):

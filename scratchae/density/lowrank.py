@@ -80,8 +80,11 @@ class LowRankMixture:
 
     Parameters
     ----------
-    centers : (n, D);  U : (n, d, D) orthonormal rows per component (zero rows allowed where
-    lam = 0);  lam : (n, d) >= 0;  noise_var : (n,) > 0.
+    centers : (n, D)
+    U : (n, d, D)
+        orthonormal rows per component (zero rows allowed where lam = 0).
+    lam : (n, d) >= 0
+    noise_var : (n,) > 0
     """
 
     def __init__(self, centers, U, lam, noise_var):

@@ -61,6 +61,9 @@ def local_principal_directions(X, neighbors, n_components):
 class ManifoldParzenWindows:
     """Manifold Parzen windows density estimator (scikit-learn style).
 
+    Attributes after ``fit``: ``X_`` (n, D), ``neighbors_`` (n, k), ``components_`` (n, d, D)
+    the local directions u_ic, ``variances_`` (n, d) the eigenvalues lam_ic, ``n_features_in_``.
+
     Parameters
     ----------
     n_neighbors : int >= 1
@@ -71,9 +74,6 @@ class ManifoldParzenWindows:
         sigma0^2, the variance added in every direction (the regulariser).
     chunk_size : int or None
         Query rows scored per block.
-
-    Attributes after ``fit``: ``X_`` (n, D), ``neighbors_`` (n, k), ``components_`` (n, d, D)
-    the local directions u_ic, ``variances_`` (n, d) the eigenvalues lam_ic, ``n_features_in_``.
     """
 
     def __init__(self, n_neighbors=11, n_components=11, sigma0_sq=0.1, chunk_size=None):

@@ -64,14 +64,26 @@ def factor_gaussian_nll(Z, F, noise_var):
 
     Parameters
     ----------
-    Z : (B, k, D)   z_tj, the k offsets explained by Gaussian t (already shifted by mu_t)
-    F : (B, d, D)   the d factors (tangent vectors) of Gaussian t, as rows
-    noise_var : (B,) s2_t > 0
+    Z : (B, k, D)
+        z_tj, the k offsets explained by Gaussian t (already shifted by mu_t)
+    F : (B, d, D)
+        the d factors (tangent vectors) of Gaussian t, as rows
+    noise_var : (B,)
+        s2_t > 0
 
-    Returns ``(loss, dF, dZsum, dnoise)``: ``loss`` the mean of NLL_tj over the B k pairs;
-    ``dF`` (B, d, D) = dloss/dF; ``dZsum`` (B, D) = sum_j dloss/dz_tj (so dloss/dmu_t =
-    -dZsum[t], since z = x_j - x_t - mu_t); ``dnoise`` (B,) = dloss/ds2.
+    Returns
+    -------
+    loss : float
+        the mean of NLL_tj over the B k pairs.
+    dF : (B, d, D)
+        dloss/dF.
+    dZsum : (B, D)
+        sum_j dloss/dz_tj (so dloss/dmu_t = -dZsum[t], since z = x_j - x_t - mu_t).
+    dnoise : (B,)
+        dloss/ds2.
 
+    Notes
+    -----
     Derivation (one pair; drop t and j). Sigma = s2 I + F'F (D x D) is never formed. Its small
     d x d sibling M = s2 I_d + F F' carries everything:
 
@@ -84,10 +96,14 @@ def factor_gaussian_nll(Z, F, noise_var):
     tr(Sigma^-1 dSigma) and d(z' Sigma^-1 z) = -w' dSigma w. Then
 
     * through F:  dSigma = dF' F + F' dF, and G = Sigma^-1 - w w' is symmetric, so
-      dNLL/dF = F G = F Sigma^-1 - (F w) w'. And F Sigma^-1 = M^-1 F (from Sigma F' = F' M), so
+      dNLL/dF = F G = F Sigma^-1 - (F w) w'. And F Sigma^-1 = M^-1 F (from Sigma F' = F' M), so:
+
           dNLL/dF = M^-1 F - (F w) w'                           (d x D, no D x D term)
-    * through s2: dSigma = I, so dNLL/ds2 = (tr Sigma^-1 - |w|^2) / 2 with
+
+    * through s2: dSigma = I, so dNLL/ds2 = (tr Sigma^-1 - |w|^2) / 2 with:
+
           tr Sigma^-1 = (D - d)/s2 + tr M^-1      (from tr(F' M^-1 F) = tr(M^-1 (M - s2 I)))
+
     * through z:  dNLL/dz = Sigma^-1 z = w.
 
     Summed over the k offsets of Gaussian t: dF_t = k M^-1 F - (F W')W with W the k rows w_j;
@@ -120,22 +136,31 @@ def factor_gaussian_nll(Z, F, noise_var):
 class NonLocalManifoldParzen:
     """Non-local Manifold Parzen density estimator (scikit-learn style; module docstring).
 
-    Parameters
-    ----------
-    n_components : int >= 1      d, tangent vectors predicted per point (<= D).
-    n_neighbors : int >= 1       k, neighbours each Gaussian is trained to explain (< n).
-    n_hidden : int >= 1          tanh hidden units of the network.
-    sigma0_sq : float > 0        floor of the predicted noise variance s2(x).
-    use_mu : bool                predict the centre shift mu(x) (else mu = 0).
-    epochs, batch_size, lr, optimizer, weight_decay : training by mini-batch gradient descent
-        over training points (each with its k neighbours), through :mod:`scratchae.nn`.
-    seed : int                   initial weights and batch order.
-    dtype : float64 or float32   of the network (gradient checks need float64).
-    progress : bool or "auto"    tqdm progress bar.
-
     Attributes after ``fit``: ``X_``, ``neighbors_``, ``network_`` (a
     :class:`~scratchae.nn.network.Network`), ``history_`` (per-epoch mean NLL, and
     ``val_log_likelihood`` when ``X_val`` was given), ``best_epoch_``, ``n_features_in_``.
+
+    Parameters
+    ----------
+    n_components : int >= 1
+        d, tangent vectors predicted per point (<= D).
+    n_neighbors : int >= 1
+        k, neighbours each Gaussian is trained to explain (< n).
+    n_hidden : int >= 1
+        tanh hidden units of the network.
+    sigma0_sq : float > 0
+        floor of the predicted noise variance s2(x).
+    use_mu : bool
+        predict the centre shift mu(x) (else mu = 0).
+    epochs, batch_size, lr, optimizer, weight_decay
+        training by mini-batch gradient descent over training points (each with its k
+        neighbours), through :mod:`scratchae.nn`.
+    seed : int
+        initial weights and batch order.
+    dtype : float64 or float32
+        of the network (gradient checks need float64).
+    progress : bool or "auto"
+        tqdm progress bar.
     """
 
     def __init__(self, n_components=7, n_neighbors=10, n_hidden=70, sigma0_sq=0.05,

@@ -155,6 +155,9 @@ def parzen_log_sum_exp(Q, X, bandwidth, loo=False, bound=None, chunk_size=None, 
 class ParzenWindows:
     """Isotropic Gaussian kernel density estimator (scikit-learn style).
 
+    Attributes after ``fit``: ``X_`` (n, D) float64 training points, ``n_features_in_``,
+    ``bound_`` (the :class:`PrincipalBound` of the screened path, or ``None``).
+
     Parameters
     ----------
     bandwidth : float > 0
@@ -166,9 +169,8 @@ class ParzenWindows:
     chunk_size : int or None
         Queries scored per block (default: blocks of about 32 MiB).
 
-    Attributes after ``fit``: ``X_`` (n, D) float64 training points, ``n_features_in_``,
-    ``bound_`` (the :class:`PrincipalBound` of the screened path, or ``None``).
-
+    Examples
+    --------
     >>> kde = ParzenWindows(bandwidth=0.5).fit(X_train)       # doctest: +SKIP
     >>> kde.score_samples(X_test)        # (m,) log densities  # doctest: +SKIP
     """

@@ -89,6 +89,16 @@ def mds_embedding(D, n_components, rng=None, tol=1e-6):
 class Isomap:
     """Isomap embedding (scikit-learn-style estimator).
 
+    Attributes (after ``fit``):
+
+    - ``embedding_`` : (N, d) the coordinates ``Y``, columns signed so that their
+      largest-magnitude entry is positive.
+    - ``eigenvalues_`` : (d,) top eigenvalues of ``B``, decreasing.
+    - ``dist_matrix_`` : (N, N) geodesic distances ``d_G``.
+    - ``graph_`` : :class:`~scratchae.manifold.neighbors.NeighborGraph` the neighbourhood graph.
+    - ``X_fit_`` : (N, D) the training data (for ``transform``).
+    - ``n_features_in_`` : D.
+
     Parameters
     ----------
     n_neighbors : int or None
@@ -100,16 +110,6 @@ class Isomap:
         Embedding dimension ``d``, ``1 <= d < n_samples``.
     seed : int or numpy.random.Generator
         Start of the eigen-solver's block (the result does not depend on it beyond rounding).
-
-    Attributes (after ``fit``)
-    --------------------------
-    embedding_ : (N, d) the coordinates ``Y``, columns signed so that their largest-magnitude
-        entry is positive.
-    eigenvalues_ : (d,) top eigenvalues of ``B``, decreasing.
-    dist_matrix_ : (N, N) geodesic distances ``d_G``.
-    graph_ : :class:`~scratchae.manifold.neighbors.NeighborGraph` the neighbourhood graph.
-    X_fit_ : (N, D) the training data (for ``transform``).
-    n_features_in_ : D.
     """
 
     def __init__(self, n_neighbors=10, radius=None, n_components=2, seed=0):

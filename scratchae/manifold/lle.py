@@ -100,23 +100,26 @@ def _apply_M(x, neighbors, weights):
 class LocallyLinearEmbedding:
     """Locally linear embedding (scikit-learn-style estimator; "standard" LLE).
 
+    Attributes (after ``fit``):
+
+    - ``embedding_`` : (N, d) unit-norm columns orthogonal to the constant vector (over distinct
+      points), signed so that each column's largest-magnitude entry is positive; duplicates
+      share a row.
+    - ``eigenvalues_`` : (d,) the eigenvalues of ``M`` belonging to them (increasing).
+    - ``reconstruction_error_`` : their sum, ``trace(Y^T M Y)`` over distinct points.
+    - ``neighbors_`` : (N_distinct, k) neighbour indices (into ``X_fit_``).
+    - ``weights_`` : (N_distinct, k).
+    - ``X_fit_`` : (N_distinct, D) the distinct training points.
+    - ``sample_to_fit_`` : (N,) row of ``X_fit_`` each training sample was merged into.
+    - ``bandwidth_`` : half-bandwidth of ``M`` after reordering.
+    - ``n_iter_`` : eigen-solver steps.
+
     Parameters
     ----------
     n_neighbors : int, ``1 <= k < number of distinct samples``.
     n_components : int, embedding dimension ``d``, ``1 <= d <= number of distinct samples - 2``.
     reg : float > 0, regulariser of the local Gram matrices (relative to their trace).
     seed : int or numpy.random.Generator, start of the eigen-solver's block.
-
-    Attributes (after ``fit``)
-    --------------------------
-    embedding_ : (N, d) unit-norm columns orthogonal to the constant vector (over distinct points),
-        signed so that each column's largest-magnitude entry is positive; duplicates share a row.
-    eigenvalues_ : (d,) the eigenvalues of ``M`` belonging to them (increasing).
-    reconstruction_error_ : their sum, ``trace(Y^T M Y)`` over distinct points.
-    neighbors_ : (N_distinct, k) neighbour indices (into ``X_fit_``); weights_ : (N_distinct, k).
-    X_fit_ : (N_distinct, D) the distinct training points; sample_to_fit_ : (N,) row of
-        ``X_fit_`` each training sample was merged into.
-    bandwidth_ : half-bandwidth of ``M`` after reordering; n_iter_ : eigen-solver steps.
     """
 
     def __init__(self, n_neighbors=10, n_components=2, reg=1e-3, seed=0):

@@ -42,22 +42,24 @@ _SOLVERS = ("svd", "covariance_eigh")
 class PCA:
     """Principal component analysis (scikit-learn-style estimator).
 
+    Attributes (after ``fit``):
+
+    - ``mean_`` : (D,) column mean ``mu``.
+    - ``components_`` : (d, D) principal directions ``W`` (orthonormal rows, sign convention
+      above).
+    - ``explained_variance_`` : (d,) variance along each direction, ``s^2 / (n - 1)``,
+      decreasing.
+    - ``explained_variance_ratio_`` : (d,) its share of the total variance.
+    - ``singular_values_`` : (d,) ``s``.
+    - ``total_variance_`` : sum of all column variances (ddof=1).
+    - ``n_components_``, ``n_features_in_``, ``n_samples_`` : ints.
+
     Parameters
     ----------
     n_components : int or None
         Number of directions ``d`` kept, ``1 <= d <= min(n_samples, n_features)``; None keeps
         all ``min(n_samples, n_features)``.
     solver : ``"svd"`` or ``"covariance_eigh"`` (see the module docstring).
-
-    Attributes (after ``fit``)
-    --------------------------
-    mean_ : (D,) column mean ``mu``.
-    components_ : (d, D) principal directions ``W`` (orthonormal rows, sign convention above).
-    explained_variance_ : (d,) variance along each direction, ``s^2 / (n - 1)``, decreasing.
-    explained_variance_ratio_ : (d,) its share of the total variance.
-    singular_values_ : (d,) ``s``.
-    total_variance_ : sum of all column variances (ddof=1).
-    n_components_, n_features_in_, n_samples_ : ints.
     """
 
     def __init__(self, n_components=None, solver="svd"):

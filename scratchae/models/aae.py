@@ -123,6 +123,8 @@ class AAE(Autoencoder):
         and the prior samples.
     dtype : float32 (training) or float64 (gradient checks).
 
+    Notes
+    -----
     Parameters are named ``encoder.*``, ``decoder.*`` and ``discriminator.*``.
     """
 

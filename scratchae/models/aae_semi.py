@@ -65,6 +65,8 @@ class SemiSupervisedAAE(Model):
         The standard deviation of the style prior N(0, style_std^2 I).
     seed, dtype : as everywhere.
 
+    Notes
+    -----
     Parameters are named ``encoder.*``, ``decoder.*``, ``disc_y.*``, ``disc_z.*``.
     """
 

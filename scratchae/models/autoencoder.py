@@ -13,7 +13,7 @@ Backprop through the whole thing is just the four equations twice: BP1 at the de
 input gradient dC/dz is handed to the encoder as its ``grad_output``.
 
 Tied weights (slide "Restricted Boltzmann Machine": W_d = W_e^T)
----------------------------------------------------------------
+----------------------------------------------------------------
 With ``tied=True`` decoder layer k uses the transpose of encoder layer n-1-k: one matrix ``W``
 appears twice in the loss, C(W) = C~(W_e = W, W_d = W^T). By the chain rule, for every entry,
 
@@ -79,6 +79,8 @@ class Autoencoder(Model):
         Decoder widths from the code to the output; default the mirror of ``layer_sizes``.
         Must start at the code width and end at the input width.
 
+    Notes
+    -----
     Parameters are named ``encoder.{l}.W``, ``encoder.{l}.b``, ``decoder.{l}.W``, ``decoder.{l}.b``
     (no ``decoder.{l}.W`` when tied).
     """

@@ -7,6 +7,8 @@ the penalty by collapsing to a constant.
 
 SCAE -- stochastic regularisation
 ---------------------------------
+The loss:
+
     L_SCAE = (1/M) sum_x [ L(x, g(h(x))) + lambda * E_{x~ ~ N(x, sigma^2 I)} ||h(x) - h(x~)||^2 ]
 
 with the expectation replaced by L samples. Writing e_l = h(x) - h(x~_l) and

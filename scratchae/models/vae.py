@@ -59,6 +59,9 @@ def _dtype_name(dtype):
 class VAE(Model):
     """A variational autoencoder with a Gaussian encoder and a Bernoulli or Gaussian decoder.
 
+    Attributes: ``encoder`` and ``decoder`` (:class:`~scratchae.nn.network.Network`),
+    ``latent_dim``, ``history_`` after ``fit``.
+
     Parameters
     ----------
     layer_sizes : list of int
@@ -85,9 +88,6 @@ class VAE(Model):
         border pixels); use it on data without constant features.
     init : str or None
         Weight initialiser (default: He for rectifiers, Glorot otherwise).
-
-    Attributes: ``encoder`` and ``decoder`` (:class:`~scratchae.nn.network.Network`),
-    ``latent_dim``, ``history_`` after ``fit``.
     """
 
     #: width of the conditioning vector (one-hot label) appended to both networks' inputs

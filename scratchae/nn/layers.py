@@ -17,6 +17,9 @@ __all__ = ["Dense"]
 class Dense:
     """Fully connected layer with an activation.
 
+    After ``backward``, ``grads["W"]`` and ``grads["b"]`` hold dC/dW and dC/db; they are
+    overwritten at every call, never accumulated.
+
     Parameters
     ----------
     n_in, n_out : int
@@ -29,9 +32,6 @@ class Dense:
         float64 (gradient checks, small problems) or float32 (training speed).
     init : str or callable
         Weight initialiser; default He for rectifiers, Glorot otherwise. Biases start at zero.
-
-    After ``backward``, ``grads["W"]`` and ``grads["b"]`` hold dC/dW and dC/db; they are
-    overwritten at every call, never accumulated.
     """
 
     def __init__(self, n_in, n_out, activation="sigmoid", rng=None, dtype=np.float64, init=None):

@@ -1,5 +1,5 @@
 """A feed-forward network of :class:`~scratchae.nn.layers.Dense` layers, trained by the four
-backprop equations of :mod:`scratchae.nn.backprop`, called by name.
+backprop equations of :mod:`scratchae.nn.backprop`, called by name:
 
     forward:   a^0 = x;  z^l = a^{l-1} @ W_l.T + b_l;  a^l = sigma_l(z^l)
     backward:  delta^L from BP1 (or from the loss's shortcut), then for l = L .. 1:

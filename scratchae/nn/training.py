@@ -135,7 +135,9 @@ def fit_loop(step, n, epochs, batch_size, rng=None, validate=None, progress="aut
     callback : callable(epoch, history) or None
         Called after each epoch (for checkpoints or early stopping: return True to stop).
 
-    Returns a :class:`History`.
+    Returns
+    -------
+    :class:`History`
     """
     check_positive(epochs, "epochs", integer=True)
     check_positive(batch_size, "batch_size", integer=True)
