@@ -4,7 +4,6 @@ Build it with ``scratchae book`` (see ``scratchae/book.py``), which copies this 
 staging folder, adds the chosen lessons and the generated pages, and runs Sphinx there. The
 lessons run once, under sphinx-gallery, in quick mode unless ``--full`` was asked for.
 """
-import os
 import re
 
 project = "scratchae"
@@ -80,8 +79,9 @@ sphinx_gallery_conf = {
 # The library's docstrings are plain text with a little RST (``literals``, ``::`` blocks). Three
 # plain-text habits would be misread by RST, so each docstring is adjusted before it is parsed:
 # a formula or code block indented under a paragraph (after a blank line) becomes a literal block
-# (as written, in a fixed-width font, instead of a quotation with its lines run together); "|z|" (an absolute value) would be a substitution and "weights_" (a learned
-# attribute) a link, so their "|" and trailing "_" are escaped outside literals.
+# (as written, in a fixed-width font, instead of a quotation with its lines run together); "|z|"
+# (an absolute value) would be a substitution and "weights_" (a learned attribute) a link, so
+# their "|" and trailing "_" are escaped outside literals.
 _INDENT = re.compile(r"^(\s*)")
 _FIELD = re.compile(r"^:[\w ]+:(\s|$)")          # ":param x: ...", not a role ":class:`X`"
 _TRAILING_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[\s.,;:)\]]|$)")

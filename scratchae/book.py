@@ -401,9 +401,9 @@ def build(out="scratchae-out/book", quick=True, lessons=None, lessons_dir=None, 
                        if not p.stem.endswith("_thumb")])
         print(f"scratchae book: {pages} lesson pages, {figures} figure files "
               f"({'quick' if quick else 'full'}) in {seconds:.0f} s")
-        warned = [l for l in warnings_file(out).read_text(encoding="utf-8").splitlines()
-                  if "WARNING" in l or "ERROR" in l] if warnings_file(out).is_file() else []
+        log = warnings_file(out)
+        text = log.read_text(encoding="utf-8") if log.is_file() else ""
+        warned = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
         if warned:
-            print(f"scratchae book: Sphinx printed {len(warned)} warnings, kept in "
-                  f"{warnings_file(out)}")
+            print(f"scratchae book: Sphinx printed {len(warned)} warnings, kept in {log}")
     return index
