@@ -18,7 +18,7 @@ edge-like" filters), and denoise test digits.
 # did -- with Adam and a few epochs the AE's and the DAE's filters look alike (exercise 1). The
 # filters are compared after a short run (``FILTER_EPOCHS`` passes over ``FILTER_N`` digits) in
 # both modes; ``--full`` then also trains both models for ``EPOCHS`` passes over 60,000 digits
-# and reports their filters, which tell another story (section 3).
+# and prints their filter numbers beside the short run's (section 3).
 import time
 
 import numpy as np
