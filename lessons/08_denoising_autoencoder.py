@@ -17,8 +17,9 @@ edge-like" filters), and denoise test digits.
 # (100 hidden units, zero-masking noise); the filters are trained by plain SGD, as Vincent et al.
 # did -- with Adam and a few epochs the AE's and the DAE's filters look alike (exercise 1). The
 # filters are compared after a short run (``FILTER_EPOCHS`` passes over ``FILTER_N`` digits) in
-# both modes; ``--full`` then also trains both models for ``EPOCHS`` passes over 60,000 digits
-# and prints their filter numbers beside the short run's (section 3).
+# both modes; ``--full`` then also trains both models for ``EPOCHS`` passes over all
+# ``N_TRAIN`` digits and prints their filter numbers beside the short run's (section 3).
+import math
 import time
 
 import numpy as np
@@ -35,7 +36,7 @@ args = parse_args("Lesson 08: the denoising autoencoder -- corruptions, the L-sa
                   "stroke-like filters, denoised digits")
 N_TRAIN, N_TEST = (2000, 1000) if args.quick else (60000, 10000)
 EPOCHS = 40 if args.quick else 100   # passes of plain SGD over the training digits
-FILTER_N, FILTER_EPOCHS = 2000, 40   # the filters are compared after this short run (4,000 steps)
+FILTER_N, FILTER_EPOCHS = 2000, 40   # the filters are compared after this short run
 HIDDEN = 100                         # hidden sigmoid units, tied weights
 LEVEL = 0.5                          # fraction of pixels the DAE's masking noise zeroes
 LR, BATCH = 0.3, 20                  # plain SGD step and mini-batch size
@@ -140,16 +141,18 @@ def print_filter_numbers(conc, corr):
 
 
 print(f"\n3. One hidden layer of {HIDDEN} sigmoid units, tied weights, cross-entropy, plain SGD "
-      f"(lr {LR}, batches of {BATCH})\n   for {FILTER_EPOCHS} epochs over {FILTER_N} digits; "
-      f"the DAE with {LEVEL:.0%} zero-masking noise. Same initial weights.")
-ae, dae = train_pair(x_train[:FILTER_N], FILTER_EPOCHS)
+      f"(lr {LR}, batches of {BATCH})\n   for {FILTER_EPOCHS} epochs over the first {FILTER_N} "
+      f"digits; the DAE with {LEVEL:.0%} zero-masking noise. Same initial weights.")
+x_filter = x_train[:FILTER_N]
+filter_steps = FILTER_EPOCHS * math.ceil(len(x_filter) / BATCH)   # mini-batches, the last one short
+ae, dae = train_pair(x_filter, FILTER_EPOCHS)
 W, conc, corr = filter_numbers(ae, dae)
 noise = np.random.default_rng(args.seed).normal(size=(HIDDEN, 784))
 conc["noise"], corr["noise"] = energy_concentration(noise), neighbour_correlation(noise)
 print_filter_numbers(conc, corr)
 check(conc["DAE"] > conc["AE"] + 0.05,
-      f"after {FILTER_EPOCHS * (FILTER_N // BATCH):,} SGD steps the DAE's filters are more local "
-      f"than the AE's: energy concentration {conc['DAE']:.3f} vs {conc['AE']:.3f} (margin 0.05)")
+      f"after {filter_steps:,} SGD steps the DAE's filters are more local than the AE's: "
+      f"energy concentration {conc['DAE']:.3f} vs {conc['AE']:.3f} (margin 0.05)")
 check(corr["DAE"] > corr["AE"],
       f"and smoother: neighbour correlation {corr['DAE']:.3f} vs {corr['AE']:.3f}")
 for name in ("AE", "DAE"):
@@ -178,7 +181,7 @@ if len(x_train) > FILTER_N or EPOCHS != FILTER_EPOCHS:
     # --full: the long run, at the papers' scale. Its filters are printed, not claimed: with
     # many more SGD steps the plain AE's filters can grow local too.
     print(f"\n   The same pair for {EPOCHS} epochs over all {len(x_train)} training digits "
-          f"({EPOCHS * (len(x_train) // BATCH):,} steps); section 4 uses these models:")
+          f"({EPOCHS * math.ceil(len(x_train) / BATCH):,} steps); section 4 uses these models:")
     ae, dae = train_pair(x_train, EPOCHS)
     _, long_conc, long_corr = filter_numbers(ae, dae)
     long_conc["noise"], long_corr["noise"] = conc["noise"], corr["noise"]

@@ -102,22 +102,31 @@ def _lesson_list(lessons):
     return "\n".join(lines) + "\n"
 
 
-def _api_pages(src):
+def api_modules():
+    """[(package, blurb, module names)] of the API pages: each package of :data:`API_PAGES`
+    followed by its public modules (names not starting with ``_``)."""
     import importlib
     import pkgutil
 
+    pages = []
+    for package, blurb in API_PAGES:
+        mod = importlib.import_module(package)
+        names = [package]
+        if hasattr(mod, "__path__"):
+            names += [m.name for m in pkgutil.iter_modules(mod.__path__, package + ".")
+                      if not m.name.rsplit(".", 1)[1].startswith("_")]
+        pages.append((package, blurb, names))
+    return pages
+
+
+def _api_pages(src):
     api = src / "api"
     api.mkdir()
     index = ["API reference", "=============", "",
              "Every public module of ``scratchae``, from its docstrings: each gives its formula, "
              "the shapes of its arrays and the slide it comes from.", "",
              ".. toctree::", "   :maxdepth: 1", ""]
-    for module, blurb in API_PAGES:
-        mod = importlib.import_module(module)
-        names = [module]
-        if hasattr(mod, "__path__"):
-            names += [m.name for m in pkgutil.iter_modules(mod.__path__, module + ".")
-                      if not m.name.rsplit(".", 1)[1].startswith("_")]
+    for module, blurb, names in api_modules():
         title = f"``{module}``: {blurb}"
         body = [title, "=" * len(title), ""]
         for name in names:

@@ -14,7 +14,6 @@ documented parameter be a name. Skipped when the ``docs`` extra (Sphinx) is not 
 import importlib
 import importlib.util
 import inspect
-import pkgutil
 import re
 from pathlib import Path
 
@@ -24,7 +23,7 @@ pytest.importorskip("sphinx.ext.napoleon", reason="the docs extra is not install
 from sphinx.ext.napoleon import Config  # noqa: E402
 from sphinx.ext.napoleon.docstring import GoogleDocstring, NumpyDocstring  # noqa: E402
 
-from scratchae.book import API_PAGES  # noqa: E402
+from scratchae.book import api_modules  # noqa: E402
 
 FIELD = re.compile(r"^\s*:(param|type)\s+([^:]*):")
 NAME = re.compile(r"\*{0,2}[A-Za-z_]\w*(\s*,\s*\*{0,2}[A-Za-z_]\w*)*")
@@ -32,12 +31,7 @@ NAME = re.compile(r"\*{0,2}[A-Za-z_]\w*(\s*,\s*\*{0,2}[A-Za-z_]\w*)*")
 
 def documented_objects():
     """(qualified name, object, kind) of every docstring the book's API pages render."""
-    for package, _ in API_PAGES:
-        mod = importlib.import_module(package)
-        names = [package]
-        if hasattr(mod, "__path__"):
-            names += [m.name for m in pkgutil.iter_modules(mod.__path__, package + ".")
-                      if not m.name.rsplit(".", 1)[1].startswith("_")]
+    for _, _, names in api_modules():
         for name in names:
             module = importlib.import_module(name)
             yield name, module, "module"
